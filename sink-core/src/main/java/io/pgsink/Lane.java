@@ -1,0 +1,179 @@
+package io.pgsink;
+
+import io.pgsink.batch.Batch;
+import io.pgsink.batch.Batcher;
+import io.pgsink.model.PartitionRef;
+import io.pgsink.model.SinkRecord;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One writer lane: a batcher fed by the poll thread and a single writer thread with its own connection. A
+ * partition always maps to the same lane, and a lane writes its batches one after another, so records of a
+ * partition are written in offset order. Everything but the writer thread's work runs on the poll thread.
+ *
+ * <p>While the writer is busy, due batches wait (at most {@link #MAX_IN_FLIGHT} are handed over), so under load
+ * records accumulate into bigger batches instead of queueing as many small ones.
+ */
+final class Lane {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
+    private static final int MAX_IN_FLIGHT = 2;
+
+    private final int id;
+    private final Batcher batcher;
+    private final LaneWriter writer;
+    private final Queue<Completion> completions;
+    private final HealthState health;
+    private final ExecutorService thread;
+    private final Deque<Batch> ready = new ArrayDeque<>();
+    private final Deque<Future<?>> inFlight = new ArrayDeque<>();
+    private long inFlightBytes;
+    private long readyBytes;
+    private volatile boolean failed;
+
+    /** A batch this lane finished: every record handled. */
+    record Completion(Lane lane, Batch batch) {
+    }
+
+    Lane(int id, Batcher batcher, LaneWriter writer, Queue<Completion> completions, HealthState health) {
+        this.id = id;
+        this.batcher = batcher;
+        this.writer = writer;
+        this.completions = completions;
+        this.health = health;
+        this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "pgsink-writer-" + id));
+    }
+
+    void add(SinkRecord record) {
+        if (failed) {
+            return; // never committed past, so the records come back after a restart
+        }
+        batcher.add(record).ifPresent(this::ready);
+    }
+
+    /** Hands due batches to the writer: by size at once, by linger only when the writer is idle. */
+    void tick() {
+        if (failed) {
+            return;
+        }
+        if (inFlight.isEmpty() && ready.isEmpty()) {
+            batcher.pollDue().ifPresent(this::ready);
+        }
+        while (!ready.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
+            submit(ready.poll());
+        }
+    }
+
+    /** Called on the poll thread when the writer reported {@code batch} done. */
+    void completed(Batch batch) {
+        inFlight.poll();
+        inFlightBytes -= batch.bytes();
+    }
+
+    long bufferedBytes() {
+        return batcher.pendingBytes() + readyBytes + inFlightBytes;
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    /** Drops pending and ready records of the partitions; the in-flight ones are waited for by the caller. */
+    void discard(Set<PartitionRef> partitions) {
+        batcher.discardIf(r -> partitions.contains(r.partitionRef()));
+        List<Batch> kept = new ArrayList<>();
+        for (Batch batch : ready) {
+            List<SinkRecord> rest = new ArrayList<>(batch.records());
+            rest.removeIf(r -> partitions.contains(r.partitionRef()));
+            if (!rest.isEmpty()) {
+                kept.add(new Batch(rest, rest.stream().mapToLong(SinkRecord::sizeInBytes).sum()));
+            }
+        }
+        ready.clear();
+        readyBytes = 0;
+        kept.forEach(this::ready);
+    }
+
+    /** Hands over everything buffered, ignoring the in-flight limit (shutdown). */
+    void flushAll() {
+        if (failed) {
+            return;
+        }
+        batcher.drain().ifPresent(this::ready);
+        while (!ready.isEmpty()) {
+            submit(ready.poll());
+        }
+    }
+
+    /** Waits for the batches handed over so far, until the deadline (in nanoTime); false if it passed. */
+    boolean awaitInFlight(long deadlineNanos) throws InterruptedException {
+        for (Future<?> future : List.copyOf(inFlight)) {
+            try {
+                future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                LOG.debug("lane {} batch failed", id, e.getCause());
+            } catch (TimeoutException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stops the writer thread after its current batch (interrupting a retry wait) and closes its session. */
+    void close(Duration timeout) throws InterruptedException {
+        thread.submit(writer::close);
+        thread.shutdown();
+        if (!thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            thread.shutdownNow();
+            thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void ready(Batch batch) {
+        ready.add(batch);
+        readyBytes += batch.bytes();
+    }
+
+    private void submit(Batch batch) {
+        readyBytes -= batch.bytes();
+        inFlightBytes += batch.bytes();
+        inFlight.add(thread.submit(() -> run(batch)));
+    }
+
+    private void run(Batch batch) {
+        if (failed) {
+            return;
+        }
+        try {
+            writer.write(batch);
+            completions.add(new Completion(this, batch));
+        } catch (FatalWriteException e) {
+            fail(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            fail("unexpected failure writing a batch: " + e, e);
+        }
+    }
+
+    private void fail(String message, Exception e) {
+        failed = true;
+        health.failed(message);
+        LOG.error("writer lane {} stopped; its partitions are paused and their offsets not committed: {}", id,
+            message, e);
+    }
+}

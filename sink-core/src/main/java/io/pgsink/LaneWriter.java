@@ -1,0 +1,178 @@
+package io.pgsink;
+
+import io.pgsink.batch.Batch;
+import io.pgsink.deadletter.DeadLetterException;
+import io.pgsink.deadletter.DeadLetterSink;
+import io.pgsink.deadletter.Rejection;
+import io.pgsink.error.Backoff;
+import io.pgsink.error.FailureClassifier;
+import io.pgsink.error.FailureKind;
+import io.pgsink.model.SinkRecord;
+import io.pgsink.write.BatchResults;
+import io.pgsink.write.CommitUnknownException;
+import io.pgsink.write.DecodeException;
+import io.pgsink.write.FailureDescription;
+import io.pgsink.write.PreparedBatch;
+import io.pgsink.write.TableWriter;
+import io.pgsink.write.WriteSession;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one lane's batches on the lane's thread: each batch in one transaction on the lane's session, transient
+ * failures retried with backoff (forever: the poll loop pauses fetching meanwhile, so the worker stays in its
+ * group), bad records isolated by bisection and dead-lettered, fatal failures thrown.
+ */
+final class LaneWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LaneWriter.class);
+    /** A batch at least this large whose every record is poison points at the schema, not at the data. */
+    static final int ALL_POISON_MIN_RECORDS = 10;
+
+    private final TableWriter table;
+    private final DeadLetterSink deadLetters;
+    private final Backoff backoff;
+    private final Counters counters;
+    private final HealthState health;
+    private WriteSession session;
+
+    LaneWriter(TableWriter table, DeadLetterSink deadLetters, Backoff backoff, Counters counters, HealthState health) {
+        this.table = table;
+        this.deadLetters = deadLetters;
+        this.backoff = backoff;
+        this.counters = counters;
+        this.health = health;
+    }
+
+    /** Returns once every record of the batch is in a committed transaction or acknowledged as dead-lettered. */
+    void write(Batch batch) throws FatalWriteException, InterruptedException {
+        List<SinkRecord> records = batch.records();
+        PreparedBatch prepared = table.prepare(records);
+        List<Rejection> rejections = new ArrayList<>();
+        for (Map.Entry<Integer, DecodeException> failure : prepared.failures().entrySet()) {
+            rejections.add(decodeRejection(records.get(failure.getKey()), failure.getValue()));
+        }
+        if (!prepared.rowIndexes().isEmpty()) {
+            isolate(prepared, records, rejections, 1);
+        }
+        if (!rejections.isEmpty()) {
+            deadLetter(records.size(), rejections);
+        }
+        counters.recordsWritten.addAndGet(records.size() - rejections.size());
+        counters.lastBatchRecords.set(records.size());
+    }
+
+    /** Bisection: about k·log2(n) sub-batch writes to find k bad records among n. */
+    private void isolate(PreparedBatch batch, List<SinkRecord> records, List<Rejection> rejections, int depth)
+        throws FatalWriteException, InterruptedException {
+        SQLException poison = writeRetryingTransient(batch);
+        if (poison == null) {
+            return;
+        }
+        List<Integer> indexes = batch.rowIndexes();
+        if (indexes.size() == 1) {
+            rejections.add(sqlRejection(records.get(indexes.get(0)), poison, depth));
+            return;
+        }
+        int middle = indexes.size() / 2;
+        counters.isolationWrites.addAndGet(2);
+        isolate(batch.slice(0, middle), records, rejections, depth + 1);
+        isolate(batch.slice(middle, indexes.size()), records, rejections, depth + 1);
+    }
+
+    /** Writes and commits; returns the poison failure, or null once committed; throws when fatal. */
+    private SQLException writeRetryingTransient(PreparedBatch batch) throws FatalWriteException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                commit(batch);
+                health.writeSucceeded();
+                return null;
+            } catch (SQLException e) {
+                FailureKind kind = FailureClassifier.classify(e);
+                if (kind == FailureKind.POISON && !(e instanceof CommitUnknownException)) {
+                    return e;
+                }
+                if (kind == FailureKind.FATAL) {
+                    throw new FatalWriteException(FailureDescription.of(e).withAdvice(), e);
+                }
+                retryLater(e, attempt);
+            }
+        }
+    }
+
+    private void commit(PreparedBatch batch) throws SQLException {
+        try (BatchResults results = session().write(batch)) {
+            results.forEachRemaining(outcome -> { });
+            results.commit();
+        }
+        counters.batchesCommitted.incrementAndGet();
+    }
+
+    private void retryLater(SQLException e, int attempt) throws InterruptedException {
+        FailureDescription description = FailureDescription.of(e);
+        discardSession();
+        counters.retries.incrementAndGet();
+        health.retrying("database write failing transiently (attempt " + attempt + "): " + description.message()
+            + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
+        LOG.warn("transient database failure, retrying the batch in {} (attempt {}, SQLSTATE {}): {}",
+            backoff.delay(attempt), attempt, description.sqlState(), description.message());
+        backoff.pause(attempt);
+    }
+
+    private void deadLetter(int batchSize, List<Rejection> rejections) throws FatalWriteException, InterruptedException {
+        if (rejections.size() == batchSize && batchSize >= ALL_POISON_MIN_RECORDS) {
+            Rejection first = rejections.get(0);
+            throw new FatalWriteException("every record of a batch of " + batchSize + " was rejected (first: "
+                + first.reason() + "): this looks like a schema or mapping problem, not bad data; nothing was"
+                + " dead-lettered. Fix the table or the producer and restart the worker", null);
+        }
+        for (Rejection r : rejections) {
+            LOG.warn("dead-lettering {}: {} failure{}: {}", r.record().coordinates(), r.kind(),
+                r.sqlState() == null ? "" : " (SQLSTATE " + r.sqlState() + ")", r.reason());
+        }
+        try {
+            deadLetters.send(rejections);
+        } catch (DeadLetterException e) {
+            throw new FatalWriteException(e.getMessage(), e);
+        }
+        counters.recordsDeadLettered.addAndGet(rejections.size());
+    }
+
+    private static Rejection decodeRejection(SinkRecord record, DecodeException e) {
+        return new Rejection(record, FailureKind.POISON, null, e.getMessage(), e.getClass().getName(), null,
+            e.column(), null, 0);
+    }
+
+    private static Rejection sqlRejection(SinkRecord record, SQLException e, int attempts) {
+        FailureDescription d = FailureDescription.of(e);
+        return new Rejection(record, FailureKind.POISON, d.sqlState(), d.message(), e.getClass().getName(), d.table(),
+            d.column(), d.constraint(), attempts);
+    }
+
+    private WriteSession session() throws SQLException {
+        if (session == null) {
+            session = table.openSession();
+        }
+        return session;
+    }
+
+    private void discardSession() {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a failed session", e);
+            }
+            session = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        discardSession();
+    }
+}

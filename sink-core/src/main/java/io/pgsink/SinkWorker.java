@@ -1,0 +1,153 @@
+package io.pgsink;
+
+import io.pgsink.batch.Batcher;
+import io.pgsink.batch.SizeTarget;
+import io.pgsink.config.SinkConfig;
+import io.pgsink.consume.LagGauge;
+import io.pgsink.consume.PollLoop;
+import io.pgsink.deadletter.DeadLetterSink;
+import io.pgsink.error.Backoff;
+import io.pgsink.error.Sleeper;
+import io.pgsink.write.TableWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pgsink worker: consumes the configured topics in its consumer group, writes each micro-batch to PostgreSQL in
+ * one transaction, and commits Kafka offsets only after that transaction has committed.
+ *
+ * <h2>Delivery</h2>
+ * At least once, and effectively once in upsert mode: an offset is committed only when every record below it is
+ * in a committed PostgreSQL transaction or acknowledged by the dead-letter topic. A crash (even SIGKILL) loses
+ * nothing; records written but not yet committed in Kafka are written again after a restart, which upsert mode
+ * absorbs. A clean {@link #close()} finishes in-flight batches and commits, so a restart writes nothing twice.
+ * When partitions are revoked in a rebalance, their in-flight batches are finished and committed before they move.
+ *
+ * <h2>Threads</h2>
+ * One thread owns the Kafka consumer; each writer lane ({@code write.concurrency}) has a thread and a pooled
+ * connection of its own. All public methods are thread safe.
+ */
+public final class SinkWorker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
+    private static final Duration RETRY_INITIAL = Duration.ofMillis(100);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+
+    private final SinkConfig config;
+    private final Resources resources;
+    private final PollLoop pollLoop;
+    private final List<Lane> lanes;
+    private final Pipeline pipeline;
+    private final HealthState health;
+    private final Counters counters;
+    private final LagGauge lag;
+    private final Thread pollThread;
+
+    private SinkWorker(SinkConfig config, Resources resources, WorkerParts parts) {
+        this.config = config;
+        this.resources = resources;
+        this.lanes = parts.lanes();
+        this.pipeline = parts.pipeline();
+        this.health = parts.health();
+        this.counters = parts.counters();
+        this.lag = new LagGauge();
+        this.pollLoop = new PollLoop(resources.consumer(), config.topics(), pipeline, pollTimeout(config),
+            config.shutdownTimeout(), lag);
+        this.pollThread = new Thread(this::runPollLoop, "pgsink-poll");
+    }
+
+    /**
+     * Connects, checks the table and starts consuming. Fails fast, before consuming anything, when the database
+     * cannot be reached or the table does not fit the settings.
+     */
+    public static SinkWorker start(SinkConfig config) {
+        Resources resources = Resources.open(config);
+        try {
+            TableWriter table = resources.tableWriter();
+            WorkerParts parts = WorkerParts.build(config, table, resources.deadLetters());
+            SinkWorker worker = new SinkWorker(config, resources, parts);
+            worker.pollThread.start();
+            worker.health.running();
+            LOG.info("pgsink worker started: topics {} -> table {} ({} mode, key {}), {} writer lane(s)",
+                config.topics(), config.table(), config.writeMode(), table.keyDescription(), parts.lanes().size());
+            return worker;
+        } catch (RuntimeException e) {
+            resources.closeQuietly(e);
+            throw e;
+        }
+    }
+
+    public Health health() {
+        return health.get();
+    }
+
+    public SinkStats stats() {
+        return counters.snapshot(config.batchMaxRecords(), lag.records());
+    }
+
+    /** Blocks until the worker has stopped (after {@link #close()} or a fatal consumer error). */
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        pollThread.join(timeout.toMillis());
+        return !pollThread.isAlive();
+    }
+
+    /**
+     * Stops: finishes and commits the in-flight batches, closes the consumer, the writer lanes, the dead-letter
+     * producer and the pool, in that order, within about twice {@code shutdown.timeout.ms}. Idempotent.
+     */
+    @Override
+    public void close() {
+        pollLoop.shutdown();
+        List<Exception> failures = new ArrayList<>();
+        try {
+            pollThread.join(config.shutdownTimeout().multipliedBy(2).toMillis());
+            for (Lane lane : lanes) {
+                lane.close(config.shutdownTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failures.add(e);
+        }
+        resources.closeAll(failures);
+        health.stopped();
+        LOG.info("pgsink worker stopped");
+    }
+
+    private void runPollLoop() {
+        try {
+            pollLoop.run();
+        } catch (RuntimeException e) {
+            health.failed("the Kafka consumer stopped: " + e);
+            LOG.error("the poll loop stopped on an unexpected error; offsets past the last commit stay uncommitted", e);
+        }
+    }
+
+    private static Duration pollTimeout(SinkConfig config) {
+        long linger = config.batchLinger().toMillis();
+        return Duration.ofMillis(Math.max(5, Math.min(100, linger)));
+    }
+
+    /** The stages that carry records, built once the resources are open. */
+    private record WorkerParts(List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters) {
+
+        static WorkerParts build(SinkConfig config, TableWriter table, DeadLetterSink deadLetters) {
+            HealthState health = new HealthState();
+            Counters counters = new Counters();
+            ConcurrentLinkedQueue<Lane.Completion> completions = new ConcurrentLinkedQueue<>();
+            List<Lane> lanes = new ArrayList<>();
+            for (int i = 0; i < config.writeConcurrency(); i++) {
+                Batcher batcher = new Batcher(Clock.systemUTC(), SizeTarget.fixed(config.batchMaxRecords()),
+                    config.batchMaxBytes(), config.batchLinger());
+                LaneWriter writer = new LaneWriter(table, deadLetters, new Backoff(RETRY_INITIAL, RETRY_MAX,
+                    Sleeper.SYSTEM), counters, health);
+                lanes.add(new Lane(i, batcher, writer, completions, health));
+            }
+            return new WorkerParts(lanes, new Pipeline(lanes, completions, config.bufferMaxBytes()), health, counters);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.pgsink.batch;
+
+import io.pgsink.model.PartitionRef;
+import io.pgsink.model.SinkRecord;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An immutable micro-batch: records in arrival order (so in offset order within each partition). */
+public record Batch(List<SinkRecord> records, long bytes) {
+
+    public Batch {
+        records = List.copyOf(records);
+    }
+
+    public int size() {
+        return records.size();
+    }
+
+    /** The highest offset per partition in this batch. */
+    public Map<PartitionRef, Long> lastOffsets() {
+        Map<PartitionRef, Long> last = new LinkedHashMap<>();
+        for (SinkRecord record : records) {
+            last.merge(record.partitionRef(), record.offset(), Math::max);
+        }
+        return last;
+    }
+}

@@ -1,0 +1,18 @@
+package io.pgsink.batch;
+
+/**
+ * How many records a batch should hold right now. Read on every {@link Batcher#add}, so an implementation may change
+ * its answer at run time (an adaptive controller); it must be safe to read from the batching thread.
+ */
+@FunctionalInterface
+public interface SizeTarget {
+
+    int records();
+
+    static SizeTarget fixed(int records) {
+        if (records < 1) {
+            throw new IllegalArgumentException("records must be >= 1: " + records);
+        }
+        return () -> records;
+    }
+}

@@ -1,0 +1,205 @@
+package io.pgsink.consume;
+
+import io.pgsink.model.PartitionRef;
+import io.pgsink.model.SinkRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only thread that touches the {@link Consumer}. Polls, hands records to the {@link RecordHandler}, commits
+ * what the handler reports handled, pauses partitions the handler blocks (so a slow database never makes this
+ * thread miss {@code max.poll.interval.ms}: it keeps polling while paused), and on revocation lets the handler
+ * finish in-flight writes and commits before the partitions move.
+ *
+ * <p>{@link #shutdown()} may be called from any thread: it sets a flag and wakes the consumer. The loop then
+ * finishes buffered writes, commits synchronously and closes the consumer, within the shutdown timeout.
+ */
+public final class PollLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final List<String> topics;
+    private final RecordHandler handler;
+    private final Duration pollTimeout;
+    private final Duration shutdownTimeout;
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final LagGauge lag;
+    private volatile boolean closing;
+
+    public PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, RecordHandler handler,
+                    Duration pollTimeout, Duration shutdownTimeout, LagGauge lag) {
+        this.consumer = consumer;
+        this.topics = List.copyOf(topics);
+        this.handler = handler;
+        this.pollTimeout = pollTimeout;
+        this.shutdownTimeout = shutdownTimeout;
+        this.lag = lag;
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(topics, new Rebalance());
+        try {
+            while (!closing) {
+                pollOnce();
+            }
+        } catch (WakeupException e) {
+            if (!closing) {
+                throw e;
+            }
+        } finally {
+            closeInOrder();
+        }
+    }
+
+    /** Asks the loop to stop; returns at once. */
+    public void shutdown() {
+        closing = true;
+        consumer.wakeup();
+    }
+
+    private void pollOnce() {
+        ConsumerRecords<byte[], byte[]> polled = consumer.poll(pollTimeout);
+        handler.accept(convert(polled));
+        commitHandled(false);
+        applyBackpressure();
+        lag.update(consumer);
+    }
+
+    private void applyBackpressure() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Set<PartitionRef> blocked = handler.blocked(refs(assigned));
+        Set<TopicPartition> toPause = new HashSet<>();
+        Set<TopicPartition> toResume = new HashSet<>(consumer.paused());
+        for (TopicPartition tp : assigned) {
+            if (blocked.contains(new PartitionRef(tp.topic(), tp.partition()))) {
+                toPause.add(tp);
+                toResume.remove(tp);
+            }
+        }
+        toPause.removeAll(consumer.paused());
+        if (!toPause.isEmpty()) {
+            consumer.pause(toPause);
+        }
+        if (!toResume.isEmpty()) {
+            consumer.resume(toResume);
+        }
+    }
+
+    private void commitHandled(boolean sync) {
+        offsets.handled(handler.takeHandled(), consumer.assignment());
+        if (!offsets.hasUncommitted()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> commit = offsets.take();
+        if (sync) {
+            try {
+                consumer.commitSync(commit);
+            } catch (RuntimeException e) {
+                offsets.restore(commit);
+                throw e;
+            }
+        } else {
+            consumer.commitAsync(commit, (committed, error) -> {
+                if (error != null) {
+                    LOG.debug("async offset commit failed; will retry with the next commit", error);
+                    offsets.restore(committed);
+                }
+            });
+        }
+    }
+
+    private void closeInOrder() {
+        RuntimeException first = null;
+        try {
+            handler.finish(shutdownTimeout);
+            commitHandled(true);
+        } catch (RuntimeException e) {
+            first = e;
+        }
+        try {
+            consumer.close(shutdownTimeout);
+        } catch (RuntimeException e) {
+            if (first == null) {
+                first = e;
+            } else {
+                first.addSuppressed(e);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static List<SinkRecord> convert(ConsumerRecords<byte[], byte[]> polled) {
+        if (polled.isEmpty()) {
+            return List.of();
+        }
+        List<SinkRecord> records = new ArrayList<>(polled.count());
+        for (ConsumerRecord<byte[], byte[]> r : polled) {
+            List<SinkRecord.Header> headers = new ArrayList<>();
+            for (Header h : r.headers()) {
+                headers.add(new SinkRecord.Header(h.key(), h.value()));
+            }
+            records.add(new SinkRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(),
+                headers));
+        }
+        return records;
+    }
+
+    private static Set<PartitionRef> refs(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(tp -> new PartitionRef(tp.topic(), tp.partition())).collect(Collectors.toSet());
+    }
+
+    /** Runs inside {@code poll()}, on this thread. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            handler.release(refs(partitions), false, shutdownTimeout);
+            try {
+                commitHandled(true);
+            } catch (RuntimeException e) {
+                LOG.warn("could not commit offsets of revoked partitions {}: the next owner may rewrite some records"
+                    + " (idempotent in upsert mode)", partitions, e);
+            }
+            offsets.forget(partitions);
+            LOG.info("partitions revoked: {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            handler.release(refs(partitions), true, Duration.ZERO);
+            offsets.forget(partitions);
+            LOG.warn("partitions lost without a clean hand-over: {}; their uncommitted records will be written again"
+                + " by their next owner", partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                LOG.info("partitions assigned: {}", partitions);
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.pgsink.error;
+
+import java.sql.BatchUpdateException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Classifies a failure once, by PostgreSQL SQLSTATE, into a {@link FailureKind}. Walks the cause chain and, for a
+ * {@link BatchUpdateException}, {@link SQLException#getNextException()}, since pgjdbc hides the real error there.
+ * Anything not recognised is fatal: retrying an unknown error forever, or dead-lettering it, is worse than
+ * stopping and telling an operator.
+ */
+public final class FailureClassifier {
+
+    private FailureClassifier() {
+    }
+
+    public static FailureKind classify(Throwable failure) {
+        String state = sqlState(failure);
+        if (state == null) {
+            return isPoolTimeout(failure) ? FailureKind.TRANSIENT : FailureKind.FATAL;
+        }
+        return classify(state);
+    }
+
+    /** Maps a five-character SQLSTATE to its kind (see the failure table in the docs). */
+    public static FailureKind classify(String state) {
+        if (state.startsWith("08") || state.startsWith("53")) {
+            return FailureKind.TRANSIENT;
+        }
+        switch (state) {
+            case "40001": case "40P01": case "57P01": case "57P02": case "57P03": case "57014": case "55P03":
+            case "25006":
+                return FailureKind.TRANSIENT;
+            default:
+                break;
+        }
+        if (state.startsWith("22") || state.startsWith("23")) {
+            return FailureKind.POISON;
+        }
+        return FailureKind.FATAL;
+    }
+
+    /** The most specific SQLSTATE in the chain: the deepest next-exception or cause that carries one. */
+    public static String sqlState(Throwable failure) {
+        String found = null;
+        Set<Throwable> seen = new HashSet<>();
+        for (Throwable t = failure; t != null && seen.add(t); t = next(t)) {
+            if (t instanceof SQLException && ((SQLException) t).getSQLState() != null) {
+                found = ((SQLException) t).getSQLState();
+            }
+        }
+        return found;
+    }
+
+    private static Throwable next(Throwable t) {
+        if (t instanceof SQLException && ((SQLException) t).getNextException() != null) {
+            return ((SQLException) t).getNextException();
+        }
+        return t.getCause();
+    }
+
+    private static boolean isPoolTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,125 @@
+package io.pgsink.write;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The open results of one batch on one connection: the per-record outcomes, the statements that produced them
+ * and the transaction they are in. Use it in try-with-resources:
+ *
+ * <pre>{@code
+ * try (BatchResults results = session.write(batch)) {
+ *     results.forEachRemaining(outcome -> ...);
+ *     results.commit();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #commit} drains any outcomes not yet read, closes every statement and commits. {@link #close} without
+ * a commit drains, closes and rolls back. Either way the connection is free for the next batch only after this
+ * object is closed: the session refuses a new batch while it is open. Not thread safe.
+ */
+public final class BatchResults implements AutoCloseable {
+
+    private final WriteSession session;
+    private final List<Statement> statements;
+    private final List<RecordOutcome> outcomes;
+    private int next;
+    private boolean committed;
+    private boolean closed;
+
+    BatchResults(WriteSession session, List<Statement> statements, List<RecordOutcome> outcomes) {
+        this.session = session;
+        this.statements = new ArrayList<>(statements);
+        this.outcomes = List.copyOf(outcomes);
+    }
+
+    /** Hands each outcome not yet read to {@code processor}; a processor that throws leaves the rest unread. */
+    public void forEachRemaining(Consumer<RecordOutcome> processor) {
+        requireOpen();
+        while (next < outcomes.size()) {
+            processor.accept(outcomes.get(next++));
+        }
+    }
+
+    /** Total rows inserted or updated by this batch. */
+    public long rowsAffected() {
+        return outcomes.stream().mapToLong(RecordOutcome::rowsAffected).sum();
+    }
+
+    /**
+     * Drains, closes the statements and commits. A failure here may mean the outcome is unknown (the connection
+     * dropped during COMMIT): it is reported as {@link CommitUnknownException}.
+     */
+    public void commit() throws SQLException {
+        requireOpen();
+        drainAndCloseStatements();
+        try {
+            session.connection().commit();
+        } catch (SQLException e) {
+            // A definite server answer (say a deferred constraint) means rolled back; no answer means unknown.
+            String state = e.getSQLState();
+            throw state == null || state.startsWith("08") ? new CommitUnknownException(e) : e;
+        }
+        committed = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Drains, closes every statement, rolls back if not committed, and frees the connection. */
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        SQLException failure = null;
+        try {
+            drainAndCloseStatements();
+        } catch (SQLException e) {
+            failure = e;
+        }
+        if (!committed) {
+            failure = session.rollbackQuietly(failure);
+        }
+        session.release(this);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Number of outcomes handed out or drained so far; all of them once committed or closed. */
+    int drained() {
+        return next;
+    }
+
+    private void drainAndCloseStatements() throws SQLException {
+        next = outcomes.size();
+        SQLException failure = null;
+        for (Statement statement : statements) {
+            try {
+                statement.close();
+            } catch (SQLException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        statements.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("batch results are closed");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.pgsink.write;
+
+/**
+ * What the database did with one record of a batch.
+ *
+ * @param index the record's position in its batch
+ * @param rowsAffected rows inserted or updated: 0 when an upsert found nothing to change, or the record was
+ *     superseded by a later record with the same key in the same batch
+ */
+public record RecordOutcome(int index, int rowsAffected) {
+}

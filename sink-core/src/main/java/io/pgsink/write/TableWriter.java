@@ -1,0 +1,119 @@
+package io.pgsink.write;
+
+import io.pgsink.config.UnknownFieldPolicy;
+import io.pgsink.config.WriteMode;
+import io.pgsink.model.SinkRecord;
+import io.pgsink.model.TableRef;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * Writes decoded records into one table. Reads the table's columns once at start, checks the key columns, then
+ * decodes records ({@link #prepare}) and opens {@link WriteSession}s on pooled connections. Thread safe.
+ */
+public final class TableWriter {
+
+    private final DataSource dataSource;
+    private final TableSchema schema;
+    private final WriteMode mode;
+    private final List<Column> keyColumns;
+    private final RowDecoder decoder;
+    private final SqlTemplates templates;
+
+    private TableWriter(DataSource dataSource, TableSchema schema, WriteMode mode, List<Column> keyColumns,
+                        UnknownFieldPolicy unknownFields) {
+        this.dataSource = dataSource;
+        this.schema = schema;
+        this.mode = mode;
+        this.keyColumns = keyColumns;
+        this.decoder = new RowDecoder(schema, mode == WriteMode.UPSERT ? keyColumns : List.of(),
+            unknownFields == UnknownFieldPolicy.REJECT);
+        this.templates = new SqlTemplates(schema, mode, keyColumns);
+    }
+
+    /**
+     * Reads the table's schema and resolves the key columns: the configured ones, or the primary key when none
+     * are configured. Upsert mode needs a key.
+     *
+     * @throws SchemaException when the table or a key column does not exist, or upsert mode has no key
+     */
+    public static TableWriter open(DataSource dataSource, TableRef table, WriteMode mode, List<String> keyNames,
+                                   UnknownFieldPolicy unknownFields) throws SQLException {
+        TableSchema schema;
+        try (Connection connection = dataSource.getConnection()) {
+            schema = TableSchema.load(connection, table);
+        }
+        List<String> names = keyNames.isEmpty() ? schema.primaryKey() : keyNames;
+        List<Column> keys = new ArrayList<>();
+        for (String name : names) {
+            keys.add(schema.column(name).orElseThrow(() -> new SchemaException("key column \"" + name
+                + "\" does not exist in table " + table + ": fix key.columns or add the column")));
+        }
+        if (mode == WriteMode.UPSERT && keys.isEmpty()) {
+            throw new SchemaException("write.mode=upsert needs a key, but table " + table + " has no primary key"
+                + " and key.columns is empty: set key.columns to the columns of a unique constraint");
+        }
+        return new TableWriter(dataSource, schema, mode, keys, unknownFields);
+    }
+
+    /** Decodes a batch; in upsert mode a later record with the same key supersedes an earlier one. */
+    public PreparedBatch prepare(List<SinkRecord> records) {
+        List<Row> rows = new ArrayList<>(records.size());
+        Map<Integer, DecodeException> failures = new HashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                rows.add(decoder.decode(i, records.get(i).value()));
+            } catch (DecodeException e) {
+                failures.put(i, e);
+            }
+        }
+        if (mode != WriteMode.UPSERT) {
+            return new PreparedBatch(rows, failures, List.of());
+        }
+        return deduplicate(rows, failures);
+    }
+
+    private PreparedBatch deduplicate(List<Row> rows, Map<Integer, DecodeException> failures) {
+        Map<List<String>, Row> latest = new LinkedHashMap<>();
+        List<Integer> superseded = new ArrayList<>();
+        for (Row row : rows) {
+            Row earlier = latest.put(keyOf(row), row);
+            if (earlier != null) {
+                superseded.add(earlier.index());
+            }
+        }
+        return new PreparedBatch(new ArrayList<>(latest.values()), failures, superseded);
+    }
+
+    private List<String> keyOf(Row row) {
+        String[] key = new String[keyColumns.size()];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = row.values()[keyColumns.get(i).index()];
+        }
+        return Arrays.asList(key);
+    }
+
+    /** Opens a session on a pooled connection; close it to return the connection. */
+    public WriteSession openSession() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        try {
+            return new WriteSession(connection, templates);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** The key columns in use, for messages. */
+    public String keyDescription() {
+        return keyColumns.stream().map(Column::name).collect(Collectors.joining(", ", "(", ")"));
+    }
+}
