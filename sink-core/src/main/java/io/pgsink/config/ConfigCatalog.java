@@ -1,0 +1,110 @@
+package io.pgsink.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Every configuration key pgsink understands, each defined once: name, type, default, valid values, secrecy and
+ * documentation. Parsing, validation, environment overrides and the reference in {@code docs/configuration.md}
+ * are all derived from this list, so they cannot disagree.
+ *
+ * <p>Keys under {@value #KAFKA_CONSUMER_PREFIX} and {@value #POSTGRES_POOL_PREFIX} are not listed: they pass
+ * through to the Kafka consumer and to HikariCP with the prefix stripped.
+ */
+public final class ConfigCatalog {
+
+    /** Prefix of settings passed to the Kafka consumer, e.g. {@code kafka.consumer.max.poll.records}. */
+    public static final String KAFKA_CONSUMER_PREFIX = "kafka.consumer.";
+    /** Prefix of settings passed to HikariCP, e.g. {@code postgres.pool.maximumPoolSize}. */
+    public static final String POSTGRES_POOL_PREFIX = "postgres.pool.";
+
+    private static final Pattern ANY = Pattern.compile("(?s).+");
+    private static final Pattern HOST_PORTS = Pattern.compile("[^\\s,]+:\\d+(\\s*,\\s*[^\\s,]+:\\d+)*");
+    private static final long KIB = 1024;
+    private static final long MIB = 1024 * KIB;
+    private static final long GIB = 1024 * MIB;
+
+    static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.required("kafka.bootstrap.servers",
+            ValueType.text("host:port pairs, comma separated", HOST_PORTS,
+                    "list the brokers like kafka-1:9092,kafka-2:9092"),
+            "the Kafka brokers to connect to", "kafka-1:9092,kafka-2:9092",
+            "Kafka brokers used for the first connection; the rest of the cluster is discovered from them.");
+    static final ConfigKey<String> GROUP_ID = ConfigKey.required("kafka.group.id",
+            ValueType.text("any text", ANY, "set a group id"),
+            "the Kafka consumer group id", "orders-sink",
+            "Kafka consumer group id; workers with the same id share the partitions and the committed offsets.");
+    static final ConfigKey<List<String>> TOPICS = ConfigKey.required("kafka.topics",
+            ValueType.list("topic names (letters, digits, '.', '_', '-'), comma separated",
+                    Pattern.compile("[a-zA-Z0-9._-]{1,249}"), "list topics like orders,payments"),
+            "the topics to read", "orders,payments",
+            "Topics to read; every topic is written to the same table.");
+    static final ConfigKey<String> POSTGRES_URL = ConfigKey.required("postgres.url",
+            ValueType.text("a JDBC URL starting with jdbc:postgresql:", Pattern.compile("jdbc:postgresql:.*"),
+                    "set a URL like jdbc:postgresql://db:5432/app", SecretRedactor::url),
+            "the PostgreSQL JDBC URL", "jdbc:postgresql://db:5432/app",
+            "PostgreSQL JDBC URL; a password inside it is accepted but redacted wherever the URL is shown.");
+    static final ConfigKey<String> POSTGRES_USER = ConfigKey.optional("postgres.user",
+            ValueType.text("any text", ANY, "set a user name"), null,
+            "PostgreSQL user; when unset, the user given in postgres.url applies.");
+    static final ConfigKey<String> POSTGRES_PASSWORD = ConfigKey.secret("postgres.password",
+            ValueType.text("any text", ANY, "set a password"),
+            "PostgreSQL password; prefer setting it from the environment as PGSINK_POSTGRES_PASSWORD.");
+    static final ConfigKey<String> TABLE = ConfigKey.required("table",
+            ValueType.text("name or schema.name", Pattern.compile("[^.\\s\"]+(\\.[^.\\s\"]+)?"),
+                    "set a table like public.orders"),
+            "the target table", "public.orders",
+            "Target table for every record, as name or schema.name.");
+    static final ConfigKey<WriteMode> WRITE_MODE = ConfigKey.optional("write.mode",
+            ValueType.choice(WriteMode.class), "insert",
+            "How rows are written: insert adds them; upsert inserts or updates them on the key columns.");
+    static final ConfigKey<List<String>> KEY_COLUMNS = ConfigKey.optional("key.columns",
+            ValueType.list("column names, comma separated", ANY, "list columns like tenant_id,order_id"), "",
+            "Columns that identify a row for write.mode=upsert; empty means the table's primary key.");
+    static final ConfigKey<UnknownFieldPolicy> UNKNOWN_FIELDS = ConfigKey.optional("input.unknown.fields",
+            ValueType.choice(UnknownFieldPolicy.class), "ignore",
+            "What to do with an input field that has no column: ignore drops it, reject dead-letters the record.");
+    static final ConfigKey<Integer> BATCH_MAX_RECORDS = ConfigKey.optional("batch.max.records",
+            ValueType.integer(1, 1_000_000), "5000",
+            "A batch is written in one transaction once it holds this many records.");
+    static final ConfigKey<Long> BATCH_MAX_BYTES = ConfigKey.optional("batch.max.bytes",
+            ValueType.bytes(KIB, GIB), String.valueOf(16 * MIB),
+            "A batch is written once its records' sizes add up to this many bytes.");
+    static final ConfigKey<Duration> BATCH_LINGER = ConfigKey.optional("batch.linger.ms",
+            ValueType.millis(0, 60_000), "20",
+            "A batch that is not full is written this long after its first record arrived.");
+    static final ConfigKey<Integer> WRITE_CONCURRENCY = ConfigKey.optional("write.concurrency",
+            ValueType.integer(1, 64), "1",
+            "Parallel writer lanes, each with its own PostgreSQL connection.");
+    static final ConfigKey<Long> BUFFER_MAX_BYTES = ConfigKey.optional("buffer.max.bytes",
+            ValueType.bytes(MIB, 16 * GIB), String.valueOf(64 * MIB),
+            "Fetching pauses while this many bytes are buffered and not yet written; "
+                    + "it must be at least batch.max.bytes.");
+    static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = ConfigKey.optional("shutdown.timeout.ms",
+            ValueType.millis(1_000, 600_000), "30000",
+            "Longest a clean shutdown spends writing buffered batches and committing their offsets; "
+                    + "records left over are read again after a restart.");
+
+    private static final List<ConfigKey<?>> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TOPICS, POSTGRES_URL,
+            POSTGRES_USER, POSTGRES_PASSWORD, TABLE, WRITE_MODE, KEY_COLUMNS, UNKNOWN_FIELDS, BATCH_MAX_RECORDS,
+            BATCH_MAX_BYTES, BATCH_LINGER, WRITE_CONCURRENCY, BUFFER_MAX_BYTES, SHUTDOWN_TIMEOUT);
+
+    private ConfigCatalog() {
+    }
+
+    /** Every key, in documentation order. */
+    public static List<ConfigKey<?>> keys() {
+        return KEYS;
+    }
+
+    /** The key with this exact name, if pgsink defines one. */
+    public static Optional<ConfigKey<?>> find(String name) {
+        return KEYS.stream().filter(key -> key.name().equals(name)).findFirst();
+    }
+
+    /** The configuration reference as Markdown; {@code docs/configuration.md} is a checked-in copy. */
+    public static String markdown() {
+        return ReferenceDoc.render();
+    }
+}

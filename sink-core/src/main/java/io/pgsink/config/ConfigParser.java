@@ -1,0 +1,105 @@
+package io.pgsink.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Turns flat properties into a {@link SinkConfig}, collecting every problem before failing: catalog keys in
+ * catalog order, then pass-through settings, then unknown keys.
+ */
+final class ConfigParser {
+
+    private static final String KEY_HINT_FORMAT = "did you mean %s?";
+
+    private final Map<String, String> properties;
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigParser(Map<String, String> properties) {
+        this.properties = new TreeMap<>(properties);
+    }
+
+    static SinkConfig parse(Map<String, String> properties) {
+        return new ConfigParser(properties).parse();
+    }
+
+    private SinkConfig parse() {
+        String bootstrapServers = value(ConfigCatalog.BOOTSTRAP_SERVERS);
+        String groupId = value(ConfigCatalog.GROUP_ID);
+        List<String> topics = value(ConfigCatalog.TOPICS);
+        String postgresUrl = value(ConfigCatalog.POSTGRES_URL);
+        String postgresUser = value(ConfigCatalog.POSTGRES_USER);
+        String postgresPassword = value(ConfigCatalog.POSTGRES_PASSWORD);
+        String table = value(ConfigCatalog.TABLE);
+        WriteMode writeMode = value(ConfigCatalog.WRITE_MODE);
+        List<String> keyColumns = value(ConfigCatalog.KEY_COLUMNS);
+        UnknownFieldPolicy unknownFields = value(ConfigCatalog.UNKNOWN_FIELDS);
+        Integer batchMaxRecords = value(ConfigCatalog.BATCH_MAX_RECORDS);
+        Long batchMaxBytes = value(ConfigCatalog.BATCH_MAX_BYTES);
+        Duration batchLinger = value(ConfigCatalog.BATCH_LINGER);
+        Integer writeConcurrency = value(ConfigCatalog.WRITE_CONCURRENCY);
+        Long bufferMaxBytes = value(ConfigCatalog.BUFFER_MAX_BYTES);
+        Duration shutdownTimeout = value(ConfigCatalog.SHUTDOWN_TIMEOUT);
+        Map<String, String> consumer = passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
+        Map<String, String> pool = passThrough(ConfigCatalog.POSTGRES_POOL_PREFIX);
+        PassThroughRules.check(consumer, pool, writeConcurrency, problems);
+        if (batchMaxBytes != null && bufferMaxBytes != null) {
+            SinkConfig.checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
+        }
+        reportUnknownKeys();
+        ConfigException.throwIfAny(problems);
+        return new SinkConfig(bootstrapServers, groupId, topics, consumer, postgresUrl, postgresUser,
+                postgresPassword, pool, table, writeMode, keyColumns, unknownFields, batchMaxRecords, batchMaxBytes,
+                batchLinger, writeConcurrency, bufferMaxBytes, shutdownTimeout);
+    }
+
+    private <T> T value(ConfigKey<T> key) {
+        return key.parse(properties.get(key.name()), problems);
+    }
+
+    private Map<String, String> passThrough(String prefix) {
+        Map<String, String> settings = new TreeMap<>();
+        properties.forEach((key, value) -> {
+            if (isUnder(key, prefix)) {
+                settings.put(key.substring(prefix.length()), value == null ? "" : value.strip());
+            }
+        });
+        return settings;
+    }
+
+    private void reportUnknownKeys() {
+        properties.keySet().stream()
+                .filter(key -> ConfigCatalog.find(key).isEmpty() && !isPassThrough(key))
+                .forEach(key -> problems.add(unknown(key)));
+    }
+
+    private static boolean isPassThrough(String key) {
+        return isUnder(key, ConfigCatalog.KAFKA_CONSUMER_PREFIX) || isUnder(key, ConfigCatalog.POSTGRES_POOL_PREFIX);
+    }
+
+    private static boolean isUnder(String key, String prefix) {
+        return key.startsWith(prefix) && key.length() > prefix.length();
+    }
+
+    // A key shaped like an environment variable came from one (see EnvironmentOverrides), so it is reported and
+    // matched under that name.
+    private static String unknown(String key) {
+        boolean fromEnvironment = key.startsWith(EnvironmentOverrides.PREFIX);
+        List<String> candidates = ConfigCatalog.keys().stream()
+                .map(catalogKey -> fromEnvironment ? catalogKey.envName() : catalogKey.name())
+                .collect(Collectors.toList());
+        Optional<String> suggestion = KeySuggestions.nearest(key, candidates);
+        if (fromEnvironment) {
+            return key + ": unknown environment variable; " + suggestion.map(KEY_HINT_FORMAT::formatted)
+                    .orElse("see docs/configuration.md, and pass Kafka consumer or HikariCP settings as "
+                            + "PGSINK_KAFKA_CONSUMER_<NAME> or PGSINK_POSTGRES_POOL_<NAME>");
+        }
+        return key + ": unknown key; " + suggestion.map(KEY_HINT_FORMAT::formatted)
+                .orElse("see docs/configuration.md, and pass Kafka consumer or HikariCP settings with the prefix "
+                        + ConfigCatalog.KAFKA_CONSUMER_PREFIX + " or " + ConfigCatalog.POSTGRES_POOL_PREFIX);
+    }
+}

@@ -1,0 +1,71 @@
+package io.pgsink.config;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Renders {@link ConfigCatalog} as the Markdown reference checked in at {@code docs/configuration.md}. */
+final class ReferenceDoc {
+
+    static final String REGENERATE_COMMAND =
+            "mvn -pl sink-core test -Dtest=ConfigurationDocTest -Dpgsink.regenerateDocs=true";
+
+    private ReferenceDoc() {
+    }
+
+    static String render() {
+        StringBuilder doc = new StringBuilder();
+        doc.append("# pgsink configuration\n\n")
+                .append("<!-- Generated from io.pgsink.config.ConfigCatalog; do not edit by hand. Regenerate with:\n")
+                .append("     ").append(REGENERATE_COMMAND).append(" -->\n\n")
+                .append("pgsink reads flat `key=value` properties. Values are trimmed and an empty value counts as ")
+                .append("unset. At startup every problem is reported at once, each naming its key and how to fix ")
+                .append("it; no value is ever adjusted to fit.\n\n")
+                .append("| Key | Type | Default | Valid values | Description |\n")
+                .append("|---|---|---|---|---|\n");
+        ConfigCatalog.keys().forEach(key -> doc.append(row(key)));
+        doc.append("\n## Environment overrides\n\n")
+                .append("Every key can also be set by an environment variable named `PGSINK_` plus the key in upper ")
+                .append("case with `.` and `-` written as `_`, e.g. `PGSINK_BATCH_MAX_RECORDS` for ")
+                .append("`batch.max.records`. The environment wins over the file. A `PGSINK_` variable that maps to ")
+                .append("no key is reported as a problem; other variables are ignored.\n\n")
+                .append("## Pass-through settings\n\n")
+                .append(passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX, "the Kafka consumer",
+                        "PGSINK_KAFKA_CONSUMER_MAX_POLL_RECORDS", "max.poll.records",
+                        PassThroughRules.MANAGED_CONSUMER))
+                .append(passThrough(ConfigCatalog.POSTGRES_POOL_PREFIX, "HikariCP",
+                        "PGSINK_POSTGRES_POOL_MAXIMUM_POOL_SIZE", PassThroughRules.POOL_SIZE,
+                        PassThroughRules.MANAGED_POOL))
+                .append("\n`postgres.pool.").append(PassThroughRules.POOL_SIZE)
+                .append("`, when set, must be at least `write.concurrency`.\n");
+        return doc.toString();
+    }
+
+    private static String row(ConfigKey<?> key) {
+        String type = key.secret() ? key.type() + ", secret" : key.type();
+        return "| `" + key.name() + "` | " + type + " | " + defaultCell(key) + " | " + escape(key.validValues())
+                + " | " + escape(key.doc()) + " |\n";
+    }
+
+    private static String defaultCell(ConfigKey<?> key) {
+        if (key.required()) {
+            return "required";
+        }
+        String value = key.docDefault();
+        if (value == null) {
+            return "unset";
+        }
+        return value.isEmpty() ? "empty" : "`" + value + "`";
+    }
+
+    private static String passThrough(String prefix, String target, String envExample, String setting,
+            Map<String, String> managed) {
+        String managedNames = managed.keySet().stream().map(name -> "`" + name + "`")
+                .collect(Collectors.joining(", "));
+        return "- `" + prefix + "<name>`: passed to " + target + " as `<name>`. From the environment, `" + envExample
+                + "` sets `" + prefix + setting + "`. pgsink manages and rejects " + managedNames + ".\n";
+    }
+
+    private static String escape(String text) {
+        return text.replace("|", "\\|");
+    }
+}

@@ -1,0 +1,121 @@
+package io.pgsink.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The validated, immutable settings of one sink worker. Build it with {@link #parse(Map)} from flat properties
+ * (optionally merged with the environment by {@link #withEnvironment(Map, Map)}), or directly in tests: the
+ * constructor applies the same checks, so every instance is valid. {@link ConfigCatalog} documents each key.
+ *
+ * <p>{@code postgresUser} and {@code postgresPassword} are {@code null} when unset. The override maps hold the
+ * settings under {@code kafka.consumer.} and {@code postgres.pool.} with the prefix stripped; settings that
+ * pgsink manages itself (the group id, auto commit, deserializers, the JDBC URL and credentials) are rejected.
+ *
+ * <p>{@link #toString()} and {@link #redactedPostgresUrl()} never contain the password, wherever it was given.
+ */
+public record SinkConfig(
+        String bootstrapServers,
+        String groupId,
+        List<String> topics,
+        Map<String, String> consumerOverrides,
+        String postgresUrl,
+        String postgresUser,
+        String postgresPassword,
+        Map<String, String> poolOverrides,
+        String table,
+        WriteMode writeMode,
+        List<String> keyColumns,
+        UnknownFieldPolicy unknownFields,
+        int batchMaxRecords,
+        long batchMaxBytes,
+        Duration batchLinger,
+        int writeConcurrency,
+        long bufferMaxBytes,
+        Duration shutdownTimeout) {
+
+    /** @throws ConfigException listing every invalid component */
+    public SinkConfig {
+        List<String> problems = new ArrayList<>();
+        ConfigCatalog.BOOTSTRAP_SERVERS.check(bootstrapServers, problems);
+        ConfigCatalog.GROUP_ID.check(groupId, problems);
+        ConfigCatalog.TOPICS.check(topics, problems);
+        ConfigCatalog.POSTGRES_URL.check(postgresUrl, problems);
+        ConfigCatalog.POSTGRES_USER.check(postgresUser, problems);
+        ConfigCatalog.POSTGRES_PASSWORD.check(postgresPassword, problems);
+        ConfigCatalog.TABLE.check(table, problems);
+        ConfigCatalog.WRITE_MODE.check(writeMode, problems);
+        ConfigCatalog.KEY_COLUMNS.check(keyColumns, problems);
+        ConfigCatalog.UNKNOWN_FIELDS.check(unknownFields, problems);
+        ConfigCatalog.BATCH_MAX_RECORDS.check(batchMaxRecords, problems);
+        ConfigCatalog.BATCH_MAX_BYTES.check(batchMaxBytes, problems);
+        ConfigCatalog.BATCH_LINGER.check(batchLinger, problems);
+        ConfigCatalog.WRITE_CONCURRENCY.check(writeConcurrency, problems);
+        ConfigCatalog.BUFFER_MAX_BYTES.check(bufferMaxBytes, problems);
+        ConfigCatalog.SHUTDOWN_TIMEOUT.check(shutdownTimeout, problems);
+        checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
+        if (consumerOverrides == null || poolOverrides == null) {
+            problems.add("kafka.consumer.*, postgres.pool.*: missing; pass an empty map when there are no overrides");
+        } else {
+            PassThroughRules.check(consumerOverrides, poolOverrides, writeConcurrency, problems);
+        }
+        ConfigException.throwIfAny(problems);
+        topics = List.copyOf(topics);
+        consumerOverrides = Map.copyOf(consumerOverrides);
+        poolOverrides = Map.copyOf(poolOverrides);
+        keyColumns = List.copyOf(keyColumns);
+    }
+
+    /**
+     * Parses flat properties, e.g. a properties file. Values are trimmed, an empty value counts as absent, and
+     * absent optional keys take their catalog default. Nothing is adjusted to fit.
+     *
+     * @throws ConfigException listing every problem at once: missing, malformed or out-of-range values, unknown
+     *     keys (with a suggestion when one is close), managed pass-through settings and cross-key conflicts
+     */
+    public static SinkConfig parse(Map<String, String> properties) {
+        return ConfigParser.parse(properties);
+    }
+
+    /**
+     * Returns {@code properties} overridden by the {@code PGSINK_*} variables of {@code environment}; other
+     * variables are ignored. {@link ConfigKey#envName()} names each key's variable; Kafka consumer and HikariCP
+     * settings map as {@code PGSINK_KAFKA_CONSUMER_MAX_POLL_RECORDS} to {@code kafka.consumer.max.poll.records}
+     * and {@code PGSINK_POSTGRES_POOL_MAXIMUM_POOL_SIZE} to {@code postgres.pool.maximumPoolSize}. A variable
+     * that maps to nothing is kept under its own name, so {@link #parse(Map)} reports it.
+     */
+    public static Map<String, String> withEnvironment(Map<String, String> properties,
+            Map<String, String> environment) {
+        return EnvironmentOverrides.apply(properties, environment);
+    }
+
+    /** The PostgreSQL URL with any password parameter and any {@code user:password@} password shown as ***. */
+    public String redactedPostgresUrl() {
+        return SecretRedactor.url(postgresUrl);
+    }
+
+    /** Every setting, with the URL redacted, the password masked and credential-like overrides masked. */
+    @Override
+    public String toString() {
+        return "SinkConfig[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", topics=" + topics
+                + ", consumerOverrides=" + SecretRedactor.settings(consumerOverrides)
+                + ", postgresUrl=" + redactedPostgresUrl() + ", postgresUser=" + postgresUser
+                + ", postgresPassword=" + (postgresPassword == null ? null : SecretRedactor.MASK)
+                + ", poolOverrides=" + SecretRedactor.settings(poolOverrides) + ", table=" + table
+                + ", writeMode=" + writeMode + ", keyColumns=" + keyColumns + ", unknownFields=" + unknownFields
+                + ", batchMaxRecords=" + batchMaxRecords + ", batchMaxBytes=" + batchMaxBytes
+                + ", batchLinger=" + batchLinger + ", writeConcurrency=" + writeConcurrency
+                + ", bufferMaxBytes=" + bufferMaxBytes + ", shutdownTimeout=" + shutdownTimeout + "]";
+    }
+
+    // Fetching pauses at buffer.max.bytes, so a smaller buffer means batch.max.bytes can never be reached.
+    static void checkBufferHoldsBatch(long batchMaxBytes, long bufferMaxBytes, List<String> problems) {
+        if (bufferMaxBytes < batchMaxBytes) {
+            problems.add(ConfigCatalog.BUFFER_MAX_BYTES.name() + ": \"" + bufferMaxBytes + "\" is less than "
+                    + ConfigCatalog.BATCH_MAX_BYTES.name() + " (" + batchMaxBytes + "); set it to at least "
+                    + batchMaxBytes + " or lower " + ConfigCatalog.BATCH_MAX_BYTES.name());
+        }
+    }
+}
