@@ -49,8 +49,8 @@ final class Resources {
             TableWriter tableWriter = TableWriter.open(pool, TableRef.parse(config.table()), config.writeMode(),
                 config.keyColumns(), config.unknownFields());
             deadLetters = new KafkaDeadLetterSink(producerConfig(config, workerId),
-                topic -> topic + ".dlt",
-                new DeadLetterHeaders(config.groupId(), workerId), Duration.ofSeconds(30));
+                config::deadLetterTopicFor, new DeadLetterHeaders(config.groupId(), workerId),
+                config.deadLetterTimeout());
             Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(config, workerId),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
             return new Resources(pool, tableWriter, deadLetters, consumer);

@@ -85,10 +85,24 @@ public final class ConfigCatalog {
             ValueType.millis(1_000, 600_000), "30000",
             "Longest a clean shutdown spends writing buffered batches and committing their offsets; "
                     + "records left over are read again after a restart.");
+    static final ConfigKey<WriteMethod> WRITE_METHOD = ConfigKey.optional("write.method",
+            ValueType.choice(WriteMethod.class), "batch",
+            "How rows are sent: copy streams them with COPY; batch sends a JDBC batch of INSERT statements.");
+    static final ConfigKey<String> DEADLETTER_TOPIC = ConfigKey.optional("deadletter.topic",
+            ValueType.text("a topic name", Pattern.compile("[a-zA-Z0-9._-]{1,249}"), "set a topic like orders.dlt"),
+            null,
+            "Topic for records that can never be written; unset means the source topic's name plus .dlt.");
+    static final ConfigKey<Duration> DEADLETTER_TIMEOUT = ConfigKey.optional("deadletter.timeout.ms",
+            ValueType.millis(1_000, 600_000), "30000",
+            "Longest wait for the dead-letter topic to acknowledge a record before the worker stops writing.");
+    static final ConfigKey<Integer> HTTP_PORT = ConfigKey.optional("http.port",
+            ValueType.integer(0, 65_535), "0",
+            "Port of the worker's HTTP endpoints /health and /metrics; 0 turns them off.");
 
     private static final List<ConfigKey<?>> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TOPICS, POSTGRES_URL,
             POSTGRES_USER, POSTGRES_PASSWORD, TABLE, WRITE_MODE, KEY_COLUMNS, UNKNOWN_FIELDS, BATCH_MAX_RECORDS,
-            BATCH_MAX_BYTES, BATCH_LINGER, WRITE_CONCURRENCY, BUFFER_MAX_BYTES, SHUTDOWN_TIMEOUT);
+            BATCH_MAX_BYTES, BATCH_LINGER, WRITE_CONCURRENCY, BUFFER_MAX_BYTES, SHUTDOWN_TIMEOUT, WRITE_METHOD,
+            DEADLETTER_TOPIC, DEADLETTER_TIMEOUT, HTTP_PORT);
 
     private ConfigCatalog() {
     }

@@ -44,6 +44,10 @@ final class ConfigParser {
         Integer writeConcurrency = value(ConfigCatalog.WRITE_CONCURRENCY);
         Long bufferMaxBytes = value(ConfigCatalog.BUFFER_MAX_BYTES);
         Duration shutdownTimeout = value(ConfigCatalog.SHUTDOWN_TIMEOUT);
+        WriteMethod writeMethod = value(ConfigCatalog.WRITE_METHOD);
+        String deadLetterTopic = value(ConfigCatalog.DEADLETTER_TOPIC);
+        Duration deadLetterTimeout = value(ConfigCatalog.DEADLETTER_TIMEOUT);
+        Integer httpPort = value(ConfigCatalog.HTTP_PORT);
         Map<String, String> consumer = passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
         Map<String, String> pool = passThrough(ConfigCatalog.POSTGRES_POOL_PREFIX);
         PassThroughRules.check(consumer, pool, writeConcurrency, problems);
@@ -54,7 +58,8 @@ final class ConfigParser {
         ConfigException.throwIfAny(problems);
         return new SinkConfig(bootstrapServers, groupId, topics, consumer, postgresUrl, postgresUser,
                 postgresPassword, pool, table, writeMode, keyColumns, unknownFields, batchMaxRecords, batchMaxBytes,
-                batchLinger, writeConcurrency, bufferMaxBytes, shutdownTimeout);
+                batchLinger, writeConcurrency, bufferMaxBytes, shutdownTimeout, writeMethod, deadLetterTopic,
+                deadLetterTimeout, httpPort);
     }
 
     private <T> T value(ConfigKey<T> key) {

@@ -34,7 +34,11 @@ public record SinkConfig(
         Duration batchLinger,
         int writeConcurrency,
         long bufferMaxBytes,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        WriteMethod writeMethod,
+        String deadLetterTopic,
+        Duration deadLetterTimeout,
+        int httpPort) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
@@ -55,6 +59,10 @@ public record SinkConfig(
         ConfigCatalog.WRITE_CONCURRENCY.check(writeConcurrency, problems);
         ConfigCatalog.BUFFER_MAX_BYTES.check(bufferMaxBytes, problems);
         ConfigCatalog.SHUTDOWN_TIMEOUT.check(shutdownTimeout, problems);
+        ConfigCatalog.WRITE_METHOD.check(writeMethod, problems);
+        ConfigCatalog.DEADLETTER_TOPIC.check(deadLetterTopic, problems);
+        ConfigCatalog.DEADLETTER_TIMEOUT.check(deadLetterTimeout, problems);
+        ConfigCatalog.HTTP_PORT.check(httpPort, problems);
         checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
         if (consumerOverrides == null || poolOverrides == null) {
             problems.add("kafka.consumer.*, postgres.pool.*: missing; pass an empty map when there are no overrides");
@@ -92,6 +100,11 @@ public record SinkConfig(
     }
 
     /** The PostgreSQL URL with any password parameter and any {@code user:password@} password shown as ***. */
+    /** The dead-letter topic for records of {@code sourceTopic}. */
+    public String deadLetterTopicFor(String sourceTopic) {
+        return deadLetterTopic == null ? sourceTopic + ".dlt" : deadLetterTopic;
+    }
+
     public String redactedPostgresUrl() {
         return SecretRedactor.url(postgresUrl);
     }
@@ -107,7 +120,9 @@ public record SinkConfig(
                 + ", writeMode=" + writeMode + ", keyColumns=" + keyColumns + ", unknownFields=" + unknownFields
                 + ", batchMaxRecords=" + batchMaxRecords + ", batchMaxBytes=" + batchMaxBytes
                 + ", batchLinger=" + batchLinger + ", writeConcurrency=" + writeConcurrency
-                + ", bufferMaxBytes=" + bufferMaxBytes + ", shutdownTimeout=" + shutdownTimeout + "]";
+                + ", bufferMaxBytes=" + bufferMaxBytes + ", shutdownTimeout=" + shutdownTimeout
+                + ", writeMethod=" + writeMethod + ", deadLetterTopic=" + deadLetterTopic
+                + ", deadLetterTimeout=" + deadLetterTimeout + ", httpPort=" + httpPort + "]";
     }
 
     // Fetching pauses at buffer.max.bytes, so a smaller buffer means batch.max.bytes can never be reached.
