@@ -1,0 +1,144 @@
+package io.pgsink.testing;
+
+import io.pgsink.app.embedded.EmbeddedKafka;
+import io.pgsink.app.embedded.EmbeddedPostgresServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * The one place that decides which Kafka and PostgreSQL the integration tests use, started once per test JVM:
+ * external services when {@code PGSINK_TEST_KAFKA_BOOTSTRAP} / {@code PGSINK_TEST_JDBC_URL} are set (user and
+ * password from {@code PGSINK_TEST_JDBC_USER} / {@code PGSINK_TEST_JDBC_PASSWORD}); Testcontainers where Docker
+ * runs; otherwise the embedded KRaft broker and zonky PostgreSQL. Tests never care which.
+ */
+public final class TestServices {
+
+    private static TestServices instance;
+
+    private final String kafkaBootstrap;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final String description;
+
+    private TestServices(String kafkaBootstrap, String jdbcUrl, String user, String password, String description) {
+        this.kafkaBootstrap = kafkaBootstrap;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.description = description;
+    }
+
+    public static synchronized TestServices get() {
+        if (instance == null) {
+            instance = start(System.getenv());
+        }
+        return instance;
+    }
+
+    private static TestServices start(Map<String, String> env) {
+        boolean docker = !env.containsKey("PGSINK_TEST_KAFKA_BOOTSTRAP") || !env.containsKey("PGSINK_TEST_JDBC_URL")
+            ? dockerAvailable() : false;
+        String kafka = env.get("PGSINK_TEST_KAFKA_BOOTSTRAP");
+        String kafkaKind = "external Kafka";
+        if (kafka == null) {
+            kafka = docker ? startKafkaContainer() : startEmbeddedKafka();
+            kafkaKind = docker ? "Testcontainers Kafka" : "embedded KRaft Kafka";
+        }
+        String url = env.get("PGSINK_TEST_JDBC_URL");
+        String user = env.getOrDefault("PGSINK_TEST_JDBC_USER", "postgres");
+        String password = env.getOrDefault("PGSINK_TEST_JDBC_PASSWORD", "postgres");
+        String pgKind = "external PostgreSQL";
+        if (url == null) {
+            if (docker) {
+                PostgreSQLContainer<?> pg = new PostgreSQLContainer<>("postgres:16");
+                pg.start();
+                url = pg.getJdbcUrl();
+                user = pg.getUsername();
+                password = pg.getPassword();
+                pgKind = "Testcontainers PostgreSQL";
+            } else {
+                EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(false);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(pg)));
+                url = pg.jdbcUrl();
+                user = pg.user();
+                password = pg.password();
+                pgKind = "embedded PostgreSQL";
+            }
+        }
+        return new TestServices(kafka, url, user, password, kafkaKind + " + " + pgKind);
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static String startKafkaContainer() {
+        KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.1");
+        kafka.start();
+        return kafka.getBootstrapServers();
+    }
+
+    private static String startEmbeddedKafka() {
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(kafka)));
+        return kafka.bootstrapServers();
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            // The JVM is exiting; nothing to do about a service that did not stop cleanly.
+        }
+    }
+
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String dbUser() {
+        return user;
+    }
+
+    public String dbPassword() {
+        return password;
+    }
+
+    public String kindDescription() {
+        return description;
+    }
+
+    public Connection openConnection() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, user, password);
+    }
+
+    public void createTopic(String name, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap))) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create topic " + name, e.getCause());
+        }
+    }
+}
