@@ -1,0 +1,161 @@
+package io.pgsink.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgsink.config.SinkConfig;
+import io.pgsink.testing.TestServices;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.function.LongFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * What the integration tests share: a fresh topic and table per test, a deterministic event stream, a checksum of
+ * the values (not only the count) on both sides, and the consumer group's committed offsets.
+ */
+final class SinkFixture {
+
+    static final String TABLE_DDL = "(id bigint PRIMARY KEY, account text NOT NULL, amount numeric(14,2),"
+        + " at timestamptz, payload jsonb, version int)";
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final TestServices services = TestServices.get();
+    final String topic;
+    final String table;
+    final String group;
+
+    SinkFixture(String name, int partitions) throws SQLException {
+        String suffix = name + "_" + SEQUENCE.incrementAndGet() + "_" + (System.nanoTime() % 100_000);
+        this.topic = "t." + suffix;
+        this.table = "t_" + suffix;
+        this.group = "g." + suffix;
+        services.createTopic(topic, partitions);
+        services.createTopic(topic + ".dlt", 1);
+        execute("CREATE TABLE " + table + " " + TABLE_DDL);
+    }
+
+    /** The event with this id, at this version: what a producer of account events might send. */
+    static String event(long id, int version) {
+        return "{\"id\":" + id + ",\"account\":\"acct-" + (id % 97) + "\",\"amount\":" + BigDecimal.valueOf(id * 7 + version, 2)
+            + ",\"at\":\"" + Instant.ofEpochSecond(1_700_000_000L + id) + "\",\"payload\":{\"n\":" + id
+            + ",\"tags\":[\"a\",\"b\"],\"nested\":{\"v\":" + version + "}},\"version\":" + version + ",\"extra\":true}";
+    }
+
+    Map<String, String> config(String... overrides) {
+        Map<String, String> c = new HashMap<>(Map.of("kafka.bootstrap.servers", services.kafkaBootstrap(),
+            "kafka.group.id", group, "kafka.topics", topic, "postgres.url", services.jdbcUrl(),
+            "postgres.user", services.dbUser(), "postgres.password", services.dbPassword(), "table", table,
+            "shutdown.timeout.ms", "10000"));
+        for (int i = 0; i < overrides.length; i += 2) {
+            c.put(overrides[i], overrides[i + 1]);
+        }
+        return c;
+    }
+
+    SinkConfig sinkConfig(String... overrides) {
+        return SinkConfig.parse(config(overrides));
+    }
+
+    /** Produces events {@code from} (inclusive) to {@code to} (exclusive), keyed by id. */
+    void produce(long from, long to, IntFunction<Integer> version) {
+        produceValues(from, to, id -> event(id, version.apply((int) id)));
+    }
+
+    void produceValues(long from, long to, LongFunction<String> value) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (long id = from; id < to; id++) {
+                producer.send(new ProducerRecord<>(topic, ("k" + id).getBytes(StandardCharsets.UTF_8),
+                    value.apply(id).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap(),
+            ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 262_144),
+            new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    long rowCount() throws SQLException {
+        return queryLong("SELECT count(*) FROM " + table);
+    }
+
+    long queryLong(String sql) throws SQLException {
+        try (Connection c = services.openConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = services.openConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** An order-independent checksum of every value in the table, normalised as {@link #expectedChecksum}. */
+    long tableChecksum() throws Exception {
+        long sum = 0;
+        try (Connection c = services.openConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, account, amount, at, payload, version FROM " + table)) {
+            while (rs.next()) {
+                sum += rowHash(rs.getLong(1), rs.getString(2), rs.getBigDecimal(3),
+                    rs.getObject(4, OffsetDateTime.class).toInstant(), JSON.readTree(rs.getString(5)), rs.getInt(6));
+            }
+        }
+        return sum;
+    }
+
+    /** The checksum the table must have once events {@code from..to} at the given versions are written. */
+    static long expectedChecksum(long from, long to, IntFunction<Integer> version) throws Exception {
+        long sum = 0;
+        for (long id = from; id < to; id++) {
+            JsonNode e = JSON.readTree(event(id, version.apply((int) id)));
+            sum += rowHash(id, e.get("account").asText(), new BigDecimal(e.get("amount").asText()),
+                Instant.parse(e.get("at").asText()), e.get("payload"), e.get("version").asInt());
+        }
+        return sum;
+    }
+
+    private static long rowHash(long id, String account, BigDecimal amount, Instant at, JsonNode payload, int version) {
+        return Objects.hash(id, account, amount.stripTrailingZeros().toPlainString(), at.toEpochMilli(),
+            payload.toString(), version) * 2_654_435_761L + id;
+    }
+
+    /** The group's committed offsets on the topic, summed over partitions. */
+    long committedTotal() throws Exception {
+        return committed().values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+    }
+
+    Map<TopicPartition, OffsetAndMetadata> committed() throws ExecutionException, InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap()))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get());
+            offsets.values().removeIf(Objects::isNull);
+            offsets.keySet().removeIf(tp -> !tp.topic().equals(topic));
+            return offsets;
+        }
+    }
+}
