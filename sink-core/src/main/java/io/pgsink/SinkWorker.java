@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public final class SinkWorker implements AutoCloseable {
     private final Counters counters;
     private final LagGauge lag;
     private final Thread pollThread;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private SinkWorker(SinkConfig config, Resources resources, WorkerParts parts) {
         this.config = config;
@@ -102,6 +104,9 @@ public final class SinkWorker implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         pollLoop.shutdown();
         List<Exception> failures = new ArrayList<>();
         try {
