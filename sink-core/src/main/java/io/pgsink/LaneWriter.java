@@ -4,7 +4,7 @@ import io.pgsink.batch.Batch;
 import io.pgsink.deadletter.DeadLetterException;
 import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.Rejection;
-import io.pgsink.error.Backoff;
+import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.FailureClassifier;
 import io.pgsink.error.FailureKind;
 import io.pgsink.model.SinkRecord;
@@ -35,15 +35,16 @@ final class LaneWriter implements AutoCloseable {
 
     private final TableWriter table;
     private final DeadLetterSink deadLetters;
-    private final Backoff backoff;
+    private final RetryPolicy retries;
     private final Counters counters;
     private final HealthState health;
     private WriteSession session;
 
-    LaneWriter(TableWriter table, DeadLetterSink deadLetters, Backoff backoff, Counters counters, HealthState health) {
+    LaneWriter(TableWriter table, DeadLetterSink deadLetters, RetryPolicy retries, Counters counters,
+               HealthState health) {
         this.table = table;
         this.deadLetters = deadLetters;
-        this.backoff = backoff;
+        this.retries = retries;
         this.counters = counters;
         this.health = health;
     }
@@ -86,6 +87,7 @@ final class LaneWriter implements AutoCloseable {
 
     /** Writes and commits; returns the poison failure, or null once committed; throws when fatal. */
     private SQLException writeRetryingTransient(PreparedBatch batch) throws FatalWriteException, InterruptedException {
+        long failingSince = 0;
         for (int attempt = 1; ; attempt++) {
             try {
                 commit(batch);
@@ -99,7 +101,8 @@ final class LaneWriter implements AutoCloseable {
                 if (kind == FailureKind.FATAL) {
                     throw new FatalWriteException(FailureDescription.of(e).withAdvice(), e);
                 }
-                retryLater(e, attempt);
+                failingSince = attempt == 1 ? retries.nowMillis() : failingSince;
+                retryLater(e, attempt, failingSince);
             }
         }
     }
@@ -112,15 +115,21 @@ final class LaneWriter implements AutoCloseable {
         counters.batchesCommitted.incrementAndGet();
     }
 
-    private void retryLater(SQLException e, int attempt) throws InterruptedException {
+    private void retryLater(SQLException e, int attempt, long failingSince)
+        throws FatalWriteException, InterruptedException {
         FailureDescription description = FailureDescription.of(e);
-        discardSession();
+        // 25006: the server is read-only (a failed-over primary); that connection must never be used again.
+        discardSession("25006".equals(description.sqlState()));
         counters.retries.incrementAndGet();
         health.retrying("database write failing transiently (attempt " + attempt + "): " + description.message()
             + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
-        LOG.warn("transient database failure, retrying the batch in {} (attempt {}, SQLSTATE {}): {}",
-            backoff.delay(attempt), attempt, description.sqlState(), description.message());
-        backoff.pause(attempt);
+        LOG.warn("transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",
+            attempt, description.sqlState(), description.message());
+        if (!retries.awaitRetry(attempt, failingSince)) {
+            throw new FatalWriteException("the database kept failing past write.retry.budget.ms (" + attempt
+                + " attempts, last: " + description.message() + "); nothing was skipped: restart the worker once"
+                + " the database is healthy", e);
+        }
     }
 
     private void deadLetter(int batchSize, List<Rejection> rejections) throws FatalWriteException, InterruptedException {
@@ -160,8 +169,11 @@ final class LaneWriter implements AutoCloseable {
         return session;
     }
 
-    private void discardSession() {
+    private void discardSession(boolean evict) {
         if (session != null) {
+            if (evict) {
+                table.evict(session);
+            }
             try {
                 session.close();
             } catch (SQLException e) {
@@ -173,6 +185,6 @@ final class LaneWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        discardSession();
+        discardSession(false);
     }
 }

@@ -28,6 +28,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class Resources {
 
+    /** How long a writer waits for a pooled connection before treating it as a transient failure. */
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
     private final HikariDataSource pool;
     private final TableWriter tableWriter;
     private final DeadLetterSink deadLetters;
@@ -114,6 +117,11 @@ final class Resources {
         if (!config.poolOverrides().containsKey("maximumPoolSize")) {
             hikari.setMaximumPoolSize(config.writeConcurrency() + 1);
         }
+        if (!config.poolOverrides().containsKey("connectionTimeout")) {
+            hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        }
+        // An integer from validated config, not user text: safe to splice.
+        hikari.setConnectionInitSql("SET statement_timeout = " + config.statementTimeout().toMillis());
         // Keep row values out of exceptions: PostgreSQL's Detail line quotes the offending row.
         hikari.addDataSourceProperty("logServerErrorDetail", "false");
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");

@@ -6,7 +6,7 @@ import io.pgsink.config.SinkConfig;
 import io.pgsink.consume.LagGauge;
 import io.pgsink.consume.PollLoop;
 import io.pgsink.deadletter.DeadLetterSink;
-import io.pgsink.error.Backoff;
+import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
 import io.pgsink.write.TableWriter;
 import java.time.Clock;
@@ -148,8 +148,8 @@ public final class SinkWorker implements AutoCloseable {
             for (int i = 0; i < config.writeConcurrency(); i++) {
                 Batcher batcher = new Batcher(Clock.systemUTC(), SizeTarget.fixed(config.batchMaxRecords()),
                     config.batchMaxBytes(), config.batchLinger());
-                LaneWriter writer = new LaneWriter(table, deadLetters, new Backoff(RETRY_INITIAL, RETRY_MAX,
-                    Sleeper.SYSTEM), counters, health);
+                LaneWriter writer = new LaneWriter(table, deadLetters, new RetryPolicy(RETRY_INITIAL, RETRY_MAX,
+                    config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()), counters, health);
                 lanes.add(new Lane(i, batcher, writer, completions, health));
             }
             return new WorkerParts(lanes, new Pipeline(lanes, completions, config.bufferMaxBytes()), health, counters);

@@ -18,6 +18,7 @@ class GroupIT {
         SinkWorker a = SinkWorker.start(f.sinkConfig("batch.max.records", "500"));
         try (SinkWorker b = SinkWorker.start(f.sinkConfig("batch.max.records", "500"))) {
             await().atMost(Duration.ofMinutes(1)).until(() -> f.committedTotal() == 100);
+            await().atMost(Duration.ofMinutes(1)).until(() -> f.membersWithPartitions() == 2);
             f.produce(100, 40_000, id -> 1);
             await().atMost(Duration.ofMinutes(1)).until(() ->
                 a.stats().recordsWritten() > 1_000 && b.stats().recordsWritten() > 1_000);

@@ -149,6 +149,14 @@ final class SinkFixture {
         return committed().values().stream().mapToLong(OffsetAndMetadata::offset).sum();
     }
 
+    /** How many members of the group hold at least one partition right now. */
+    long membersWithPartitions() throws ExecutionException, InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap()))) {
+            return admin.describeConsumerGroups(java.util.List.of(group)).describedGroups().get(group).get()
+                .members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+        }
+    }
+
     Map<TopicPartition, OffsetAndMetadata> committed() throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap()))) {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(

@@ -95,6 +95,15 @@ public final class ConfigCatalog {
     static final ConfigKey<Duration> DEADLETTER_TIMEOUT = ConfigKey.optional("deadletter.timeout.ms",
             ValueType.millis(1_000, 600_000), "30000",
             "Longest wait for the dead-letter topic to acknowledge a record before the worker stops writing.");
+    static final ConfigKey<Duration> STATEMENT_TIMEOUT = ConfigKey.optional("write.statement.timeout.ms",
+            ValueType.millis(0, 3_600_000), "60000",
+            "PostgreSQL statement_timeout for the sink's sessions; a batch that runs longer is cancelled and "
+                    + "retried as a transient failure. 0 means no limit.");
+    static final ConfigKey<Duration> RETRY_BUDGET = ConfigKey.optional("write.retry.budget.ms",
+            ValueType.millis(0, 86_400_000), "0",
+            "How long transient database failures are retried before the worker stops writing and reports "
+                    + "unhealthy; 0 retries until the database is back. Fetching is paused meanwhile, so the worker "
+                    + "stays in its group.");
     static final ConfigKey<Integer> HTTP_PORT = ConfigKey.optional("http.port",
             ValueType.integer(0, 65_535), "0",
             "Port of the worker's HTTP endpoints /health and /metrics; 0 turns them off.");
@@ -102,7 +111,7 @@ public final class ConfigCatalog {
     private static final List<ConfigKey<?>> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TOPICS, POSTGRES_URL,
             POSTGRES_USER, POSTGRES_PASSWORD, TABLE, WRITE_MODE, KEY_COLUMNS, UNKNOWN_FIELDS, BATCH_MAX_RECORDS,
             BATCH_MAX_BYTES, BATCH_LINGER, WRITE_CONCURRENCY, BUFFER_MAX_BYTES, SHUTDOWN_TIMEOUT, WRITE_METHOD,
-            DEADLETTER_TOPIC, DEADLETTER_TIMEOUT, HTTP_PORT);
+            DEADLETTER_TOPIC, DEADLETTER_TIMEOUT, STATEMENT_TIMEOUT, RETRY_BUDGET, HTTP_PORT);
 
     private ConfigCatalog() {
     }

@@ -47,6 +47,8 @@ final class ConfigParser {
         WriteMethod writeMethod = value(ConfigCatalog.WRITE_METHOD);
         String deadLetterTopic = value(ConfigCatalog.DEADLETTER_TOPIC);
         Duration deadLetterTimeout = value(ConfigCatalog.DEADLETTER_TIMEOUT);
+        Duration statementTimeout = value(ConfigCatalog.STATEMENT_TIMEOUT);
+        Duration retryBudget = value(ConfigCatalog.RETRY_BUDGET);
         Integer httpPort = value(ConfigCatalog.HTTP_PORT);
         Map<String, String> consumer = passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
         Map<String, String> pool = passThrough(ConfigCatalog.POSTGRES_POOL_PREFIX);
@@ -54,12 +56,13 @@ final class ConfigParser {
         if (batchMaxBytes != null && bufferMaxBytes != null) {
             SinkConfig.checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
         }
+        SinkConfig.checkWaitsFitPollInterval(shutdownTimeout, consumer, problems);
         reportUnknownKeys();
         ConfigException.throwIfAny(problems);
         return new SinkConfig(bootstrapServers, groupId, topics, consumer, postgresUrl, postgresUser,
                 postgresPassword, pool, table, writeMode, keyColumns, unknownFields, batchMaxRecords, batchMaxBytes,
                 batchLinger, writeConcurrency, bufferMaxBytes, shutdownTimeout, writeMethod, deadLetterTopic,
-                deadLetterTimeout, httpPort);
+                deadLetterTimeout, statementTimeout, retryBudget, httpPort);
     }
 
     private <T> T value(ConfigKey<T> key) {

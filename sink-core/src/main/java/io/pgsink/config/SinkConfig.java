@@ -38,6 +38,8 @@ public record SinkConfig(
         WriteMethod writeMethod,
         String deadLetterTopic,
         Duration deadLetterTimeout,
+        Duration statementTimeout,
+        Duration retryBudget,
         int httpPort) {
 
     /** @throws ConfigException listing every invalid component */
@@ -62,8 +64,13 @@ public record SinkConfig(
         ConfigCatalog.WRITE_METHOD.check(writeMethod, problems);
         ConfigCatalog.DEADLETTER_TOPIC.check(deadLetterTopic, problems);
         ConfigCatalog.DEADLETTER_TIMEOUT.check(deadLetterTimeout, problems);
+        ConfigCatalog.STATEMENT_TIMEOUT.check(statementTimeout, problems);
+        ConfigCatalog.RETRY_BUDGET.check(retryBudget, problems);
         ConfigCatalog.HTTP_PORT.check(httpPort, problems);
         checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
+        if (consumerOverrides != null) {
+            checkWaitsFitPollInterval(shutdownTimeout, consumerOverrides, problems);
+        }
         if (consumerOverrides == null || poolOverrides == null) {
             problems.add("kafka.consumer.*, postgres.pool.*: missing; pass an empty map when there are no overrides");
         } else {
@@ -122,7 +129,29 @@ public record SinkConfig(
                 + ", batchLinger=" + batchLinger + ", writeConcurrency=" + writeConcurrency
                 + ", bufferMaxBytes=" + bufferMaxBytes + ", shutdownTimeout=" + shutdownTimeout
                 + ", writeMethod=" + writeMethod + ", deadLetterTopic=" + deadLetterTopic
-                + ", deadLetterTimeout=" + deadLetterTimeout + ", httpPort=" + httpPort + "]";
+                + ", deadLetterTimeout=" + deadLetterTimeout + ", statementTimeout=" + statementTimeout
+                + ", retryBudget=" + retryBudget + ", httpPort=" + httpPort + "]";
+    }
+
+    /**
+     * The poll thread never waits for the database, except when partitions are revoked or the worker stops: then
+     * it waits up to shutdown.timeout.ms for in-flight batches. That wait must end before max.poll.interval.ms,
+     * or the worker is thrown out of its group in the middle of handing its partitions over.
+     */
+    static void checkWaitsFitPollInterval(Duration shutdownTimeout, Map<String, String> consumer,
+            List<String> problems) {
+        String interval = consumer.getOrDefault("max.poll.interval.ms", "300000").strip();
+        try {
+            long intervalMs = Long.parseLong(interval);
+            if (shutdownTimeout != null && shutdownTimeout.toMillis() >= intervalMs) {
+                problems.add(ConfigCatalog.SHUTDOWN_TIMEOUT.name() + ": \"" + shutdownTimeout.toMillis()
+                        + "\" is not less than kafka.consumer.max.poll.interval.ms (" + intervalMs + "); a revoked"
+                        + " partition's in-flight batch could outlast the poll interval: lower it or raise the interval");
+            }
+        } catch (NumberFormatException e) {
+            problems.add(ConfigCatalog.KAFKA_CONSUMER_PREFIX + "max.poll.interval.ms: \"" + interval
+                    + "\" is not an integer; set milliseconds or remove the key");
+        }
     }
 
     // Fetching pauses at buffer.max.bytes, so a smaller buffer means batch.max.bytes can never be reached.

@@ -1,5 +1,6 @@
 package io.pgsink.write;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMode;
 import io.pgsink.model.SinkRecord;
@@ -115,5 +116,12 @@ public final class TableWriter {
     /** The key columns in use, for messages. */
     public String keyDescription() {
         return keyColumns.stream().map(Column::name).collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    /** Takes the session's connection out of the pool for good, e.g. after it reached a read-only server. */
+    public void evict(WriteSession session) {
+        if (dataSource instanceof HikariDataSource) {
+            ((HikariDataSource) dataSource).evictConnection(session.connection());
+        }
     }
 }

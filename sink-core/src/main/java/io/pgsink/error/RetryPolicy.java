@@ -1,0 +1,50 @@
+package io.pgsink.error;
+
+import io.github.resilience4j.core.IntervalFunction;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * How transient failures are retried: bounded exponential backoff with jitter (resilience4j's interval function),
+ * for as long as the retry budget allows (zero: until the failure clears). Only the delays come from
+ * resilience4j; the waiting is done by an injected {@link Sleeper} and the budget measured by an injected clock,
+ * so shutdown can interrupt a wait and tests run without real time passing.
+ */
+public final class RetryPolicy {
+
+    private final IntervalFunction intervals;
+    private final Duration budget;
+    private final Sleeper sleeper;
+    private final Clock clock;
+
+    public RetryPolicy(Duration initial, Duration max, Duration budget, Sleeper sleeper, Clock clock) {
+        this.intervals = IntervalFunction.ofExponentialRandomBackoff(initial.toMillis(), 2.0, 0.5, max.toMillis());
+        this.budget = budget;
+        this.sleeper = sleeper;
+        this.clock = clock;
+    }
+
+    /** The delay before retry number {@code attempt} (1 for the first retry). */
+    public Duration delay(int attempt) {
+        return Duration.ofMillis(intervals.apply(attempt));
+    }
+
+    /** Now, in the policy's clock, for {@link #awaitRetry}'s {@code failingSinceMillis}. */
+    public long nowMillis() {
+        return clock.millis();
+    }
+
+    /**
+     * Waits before retry number {@code attempt}, unless the budget is spent: returns false then, without waiting.
+     *
+     * @param failingSinceMillis when the first failure of this run of failures happened
+     * @throws InterruptedException when the worker is shutting down
+     */
+    public boolean awaitRetry(int attempt, long failingSinceMillis) throws InterruptedException {
+        if (!budget.isZero() && clock.millis() - failingSinceMillis >= budget.toMillis()) {
+            return false;
+        }
+        sleeper.sleep(delay(attempt));
+        return true;
+    }
+}
