@@ -45,13 +45,23 @@ final class SinkFixture {
     final String group;
 
     SinkFixture(String name, int partitions) throws SQLException {
+        this(name, partitions, true, TABLE_DDL);
+    }
+
+    /**
+     * @param deadLetterTopic whether to create the dead-letter topic (the broker does not auto-create topics)
+     * @param ddl the table's column list
+     */
+    SinkFixture(String name, int partitions, boolean deadLetterTopic, String ddl) throws SQLException {
         String suffix = name + "_" + SEQUENCE.incrementAndGet() + "_" + (System.nanoTime() % 100_000);
         this.topic = "t." + suffix;
         this.table = "t_" + suffix;
         this.group = "g." + suffix;
         services.createTopic(topic, partitions);
-        services.createTopic(topic + ".dlt", 1);
-        execute("CREATE TABLE " + table + " " + TABLE_DDL);
+        if (deadLetterTopic) {
+            services.createTopic(topic + ".dlt", 1);
+        }
+        execute("CREATE TABLE " + table + " " + ddl);
     }
 
     /** The event with this id, at this version: what a producer of account events might send. */

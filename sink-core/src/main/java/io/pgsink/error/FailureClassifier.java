@@ -19,10 +19,12 @@ public final class FailureClassifier {
 
     public static FailureKind classify(Throwable failure) {
         String state = sqlState(failure);
-        if (state == null) {
-            return isPoolTimeout(failure) ? FailureKind.TRANSIENT : FailureKind.FATAL;
+        if (isPoolTimeout(failure)) {
+            // No connection could be had: whatever the server said (shutting down, not accepting connections,
+            // too many clients), retrying is right, unless it rejected the credentials.
+            return state != null && state.startsWith("28") ? FailureKind.FATAL : FailureKind.TRANSIENT;
         }
-        return classify(state);
+        return state == null ? FailureKind.FATAL : classify(state);
     }
 
     /** Maps a five-character SQLSTATE to its kind (see the failure table in the docs). */

@@ -53,6 +53,16 @@ class FailureClassifierTest {
     }
 
     @Test
+    void poolTimeoutIsTransientWhateverTheServerSaidExceptBadCredentials() {
+        SQLException refused = new SQLException("database \"x\" is not currently accepting connections", "55000");
+        assertThat(FailureClassifier.classify(new SQLTransientConnectionException("timed out", "08001", refused)))
+            .isEqualTo(FailureKind.TRANSIENT);
+        SQLException badPassword = new SQLException("password authentication failed", "28P01");
+        assertThat(FailureClassifier.classify(new SQLTransientConnectionException("timed out", null, badPassword)))
+            .isEqualTo(FailureKind.FATAL);
+    }
+
+    @Test
     void unknownFailuresAreFatal() {
         assertThat(FailureClassifier.classify(new IllegalStateException("boom"))).isEqualTo(FailureKind.FATAL);
     }
