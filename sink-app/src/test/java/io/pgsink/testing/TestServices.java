@@ -1,7 +1,6 @@
 package io.pgsink.testing;
 
 import io.pgsink.app.embedded.EmbeddedKafka;
-import io.pgsink.app.embedded.EmbeddedPostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -11,15 +10,14 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
  * The one place that decides which Kafka and PostgreSQL the integration tests use, started once per test JVM:
  * external services when {@code PGSINK_TEST_KAFKA_BOOTSTRAP} / {@code PGSINK_TEST_JDBC_URL} are set (user and
  * password from {@code PGSINK_TEST_JDBC_USER} / {@code PGSINK_TEST_JDBC_PASSWORD}); Testcontainers where Docker
- * runs; otherwise the embedded KRaft broker and zonky PostgreSQL. Tests never care which.
+ * runs; otherwise the embedded KRaft broker and zonky PostgreSQL. Tests never care which. PostgreSQL comes from
+ * sink-core's {@link TestDatabase}, so both modules' tests choose it the same way.
  */
 public final class TestServices {
 
@@ -47,48 +45,22 @@ public final class TestServices {
     }
 
     private static TestServices start(Map<String, String> env) {
-        boolean docker = !env.containsKey("PGSINK_TEST_KAFKA_BOOTSTRAP") || !env.containsKey("PGSINK_TEST_JDBC_URL")
-            ? dockerAvailable() : false;
         String kafka = env.get("PGSINK_TEST_KAFKA_BOOTSTRAP");
         String kafkaKind = "external Kafka";
         if (kafka == null) {
+            boolean docker = Docker.available();
             kafka = docker ? startKafkaContainer() : startEmbeddedKafka();
             kafkaKind = docker ? "Testcontainers Kafka" : "embedded KRaft Kafka";
         }
-        String url = env.get("PGSINK_TEST_JDBC_URL");
-        String user = env.getOrDefault("PGSINK_TEST_JDBC_USER", "postgres");
-        String password = env.getOrDefault("PGSINK_TEST_JDBC_PASSWORD", "postgres");
-        String pgKind = "external PostgreSQL";
-        if (url == null) {
-            if (docker) {
-                PostgreSQLContainer<?> pg = new PostgreSQLContainer<>("postgres:16");
-                pg.start();
-                url = pg.getJdbcUrl();
-                user = pg.getUsername();
-                password = pg.getPassword();
-                pgKind = "Testcontainers PostgreSQL";
-            } else {
-                EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(false);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(pg)));
-                url = pg.jdbcUrl();
-                user = pg.user();
-                password = pg.password();
-                pgKind = "embedded PostgreSQL";
-            }
-        }
-        return new TestServices(kafka, url, user, password, kafkaKind + " + " + pgKind);
-    }
-
-    private static boolean dockerAvailable() {
-        try {
-            return DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
+        TestDatabase db = TestDatabase.get();
+        return new TestServices(kafka, db.jdbcUrl(), db.user(), db.password(),
+            kafkaKind + " + " + db.kindDescription());
     }
 
     private static String startKafkaContainer() {
-        KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.1");
+        // Same broker behaviour as the embedded one: a test that forgets createTopic fails everywhere, not only there.
+        KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.1")
+            .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
         kafka.start();
         return kafka.getBootstrapServers();
     }
