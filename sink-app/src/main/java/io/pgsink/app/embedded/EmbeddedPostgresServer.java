@@ -1,7 +1,9 @@
 package io.pgsink.app.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
+import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
@@ -19,6 +21,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     public static EmbeddedPostgresServer start(boolean durable) {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+            // zonky's default of 10 s is too tight for a first start on a busy two-core machine.
+            .setPGStartupWait(Duration.ofSeconds(60))
             .setServerConfig("max_connections", "200");
         if (durable) {
             builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
@@ -26,9 +30,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         try {
             return new EmbeddedPostgresServer(builder.start());
-        } catch (IOException e) {
-            throw new IllegalStateException("the embedded PostgreSQL did not start: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("the embedded PostgreSQL did not start: " + e.getMessage() + rootHint(), e);
         }
+    }
+
+    /**
+     * PostgreSQL refuses to run as root. zonky then runs it in a user namespace ({@code unshare -U}), which some
+     * containers forbid; say so, because zonky's own error only names the failed command.
+     */
+    private static String rootHint() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        return root && !LinuxUtils.isUnshareAvailable()
+            ? " (running as root, and `unshare -U` is not usable here: run as an unprivileged user instead)"
+            : "";
     }
 
     public String jdbcUrl() {
