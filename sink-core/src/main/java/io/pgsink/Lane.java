@@ -158,15 +158,23 @@ final class Lane {
         if (failed) {
             return;
         }
+        boolean handled = false;
         try {
             writer.write(batch);
             completions.add(new Completion(this, batch));
+            handled = true;
         } catch (FatalWriteException e) {
             fail(e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            handled = true; // shutting down: the batch stays uncommitted and is read again after a restart
         } catch (RuntimeException e) {
             fail("unexpected failure writing a batch: " + e, e);
+        } finally {
+            if (!handled && !failed) {
+                // An Error escaped: stop the lane visibly rather than leave it waiting for a batch that never ends.
+                fail("the writer thread died writing a batch; see the log", null);
+            }
         }
     }
 
