@@ -2,6 +2,7 @@ package io.pgsink;
 
 import io.pgsink.batch.Batch;
 import io.pgsink.batch.Batcher;
+import io.pgsink.batch.SizeTarget;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import java.time.Duration;
@@ -84,6 +85,11 @@ final class Lane {
         inFlightBytes -= batch.bytes();
     }
 
+    /** The batch size target in force now; safe to read from any thread. */
+    int targetRecords() {
+        return batcher.sizeTarget().records();
+    }
+
     long bufferedBytes() {
         return batcher.pendingBytes() + readyBytes + inFlightBytes;
     }
@@ -159,8 +165,14 @@ final class Lane {
             return;
         }
         boolean handled = false;
+        SizeTarget target = batcher.sizeTarget();
         try {
-            writer.write(batch);
+            long started = target.startWrite();
+            if (writer.write(batch) == 0) {
+                target.written(started, batch.size());
+            } else {
+                target.failed();
+            }
             completions.add(new Completion(this, batch));
             handled = true;
         } catch (FatalWriteException e) {

@@ -39,6 +39,7 @@ final class LaneWriter implements AutoCloseable {
     private final Counters counters;
     private final HealthState health;
     private WriteSession session;
+    private long retried;
 
     LaneWriter(TableWriter table, DeadLetterSink deadLetters, RetryPolicy retries, Counters counters,
                HealthState health) {
@@ -49,8 +50,12 @@ final class LaneWriter implements AutoCloseable {
         this.health = health;
     }
 
-    /** Returns once every record of the batch is in a committed transaction or acknowledged as dead-lettered. */
-    void write(Batch batch) throws FatalWriteException, InterruptedException {
+    /**
+     * Returns once every record of the batch is in a committed transaction or acknowledged as dead-lettered;
+     * returns how many transient failures were retried on the way.
+     */
+    long write(Batch batch) throws FatalWriteException, InterruptedException {
+        long retriesBefore = retried;
         List<SinkRecord> records = batch.records();
         PreparedBatch prepared = table.prepare(records);
         List<Rejection> rejections = new ArrayList<>();
@@ -65,6 +70,7 @@ final class LaneWriter implements AutoCloseable {
         }
         counters.recordsWritten.addAndGet(records.size() - rejections.size());
         counters.lastBatchRecords.set(records.size());
+        return retried - retriesBefore;
     }
 
     /** Bisection: about k·log2(n) sub-batch writes to find k bad records among n. */
@@ -121,6 +127,7 @@ final class LaneWriter implements AutoCloseable {
         // 25006: the server is read-only (a failed-over primary); that connection must never be used again.
         discardSession("25006".equals(description.sqlState()));
         counters.retries.incrementAndGet();
+        retried++;
         health.retrying("database write failing transiently (attempt " + attempt + "): " + description.message()
             + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
         LOG.warn("transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",

@@ -1,5 +1,6 @@
 package io.pgsink;
 
+import io.pgsink.batch.AdaptiveSizeTarget;
 import io.pgsink.batch.Batcher;
 import io.pgsink.batch.SizeTarget;
 import io.pgsink.config.SinkConfig;
@@ -38,6 +39,8 @@ public final class SinkWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
     private static final Duration RETRY_INITIAL = Duration.ofMillis(100);
     private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+    /** Where an adaptive batch size starts: small enough for low latency, grown from there under load. */
+    private static final int ADAPTIVE_START = 500;
 
     private final SinkConfig config;
     private final Resources resources;
@@ -89,7 +92,8 @@ public final class SinkWorker implements AutoCloseable {
     }
 
     public SinkStats stats() {
-        return counters.snapshot(config.batchMaxRecords(), lag.records());
+        int target = (int) lanes.stream().mapToInt(Lane::targetRecords).average().orElse(0);
+        return counters.snapshot(target, lag.records());
     }
 
     /** Blocks until the worker has stopped (after {@link #close()} or a fatal consumer error). */
@@ -132,6 +136,15 @@ public final class SinkWorker implements AutoCloseable {
         }
     }
 
+    /** Adaptive between a small start and batch.max.records, or fixed when no latency target is set. */
+    private static SizeTarget sizeTarget(SinkConfig config) {
+        if (config.batchTargetLatency().isZero()) {
+            return SizeTarget.fixed(config.batchMaxRecords());
+        }
+        return new AdaptiveSizeTarget(Clock.systemUTC(), Math.min(ADAPTIVE_START, config.batchMaxRecords()),
+            config.batchMaxRecords(), config.batchTargetLatency());
+    }
+
     private static Duration pollTimeout(SinkConfig config) {
         long linger = config.batchLinger().toMillis();
         return Duration.ofMillis(Math.max(5, Math.min(100, linger)));
@@ -146,8 +159,8 @@ public final class SinkWorker implements AutoCloseable {
             ConcurrentLinkedQueue<Lane.Completion> completions = new ConcurrentLinkedQueue<>();
             List<Lane> lanes = new ArrayList<>();
             for (int i = 0; i < config.writeConcurrency(); i++) {
-                Batcher batcher = new Batcher(Clock.systemUTC(), SizeTarget.fixed(config.batchMaxRecords()),
-                    config.batchMaxBytes(), config.batchLinger());
+                Batcher batcher = new Batcher(Clock.systemUTC(), sizeTarget(config), config.batchMaxBytes(),
+                    config.batchLinger());
                 LaneWriter writer = new LaneWriter(table, deadLetters, new RetryPolicy(RETRY_INITIAL, RETRY_MAX,
                     config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()), counters, health);
                 lanes.add(new Lane(i, batcher, writer, completions, health));

@@ -28,9 +28,11 @@ class ProcessLifecycleIT {
     @Test
     void workerKilledWithSigkillMidStreamAndRestartedLosesNothing() throws Exception {
         SinkFixture f = new SinkFixture("sigkill", 4);
-        f.produce(0, 60_000, id -> 1);
+        f.produce(0, 100_000, id -> 1);
 
-        try (ChildJvm first = worker(f, "write.mode", "upsert", "batch.max.records", "1000")) {
+        // Small fixed batches keep the first worker busy long enough to be killed mid-stream.
+        try (ChildJvm first = worker(f, "write.mode", "upsert", "batch.max.records", "100",
+            "batch.target.latency.ms", "0")) {
             await().atMost(Duration.ofMinutes(1)).until(() -> f.rowCount() > 10_000);
             first.kill();
         }
@@ -38,14 +40,14 @@ class ProcessLifecycleIT {
         f.produce(0, 20_000, id -> 2); // newer versions of some keys arrive while the worker is down
 
         try (ChildJvm second = worker(f, "write.mode", "upsert")) {
-            await().atMost(Duration.ofMinutes(2)).until(() -> f.committedTotal() == 80_000);
+            await().atMost(Duration.ofMinutes(2)).until(() -> f.committedTotal() == 120_000);
             second.terminate();
             assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.output()).isEqualTo(SIGTERM_EXIT);
         }
 
-        assertThat(rowsAtKill).isLessThan(60_000);
-        assertThat(f.rowCount()).isEqualTo(60_000);
-        assertThat(f.tableChecksum()).isEqualTo(SinkFixture.expectedChecksum(0, 60_000, id -> id < 20_000 ? 2 : 1));
+        assertThat(rowsAtKill).isLessThan(100_000);
+        assertThat(f.rowCount()).isEqualTo(100_000);
+        assertThat(f.tableChecksum()).isEqualTo(SinkFixture.expectedChecksum(0, 100_000, id -> id < 20_000 ? 2 : 1));
     }
 
     @Test
@@ -53,7 +55,7 @@ class ProcessLifecycleIT {
         SinkFixture f = new SinkFixture("sigterm", 3);
         f.produce(0, 50_000, id -> 1);
 
-        try (ChildJvm first = worker(f, "batch.max.records", "500")) {
+        try (ChildJvm first = worker(f, "batch.max.records", "100", "batch.target.latency.ms", "0")) {
             await().atMost(Duration.ofMinutes(1)).until(() -> f.rowCount() > 5_000);
             first.terminate();
             assertThat(first.waitFor(Duration.ofSeconds(60))).as(first.output()).isEqualTo(SIGTERM_EXIT);

@@ -81,6 +81,11 @@ public final class Batcher {
         return before - pending.size();
     }
 
+    /** The size target this batcher closes batches at, which the writer feeds back to. */
+    public SizeTarget sizeTarget() {
+        return target;
+    }
+
     public int pendingRecords() {
         return pending.size();
     }

@@ -9,6 +9,19 @@ public interface SizeTarget {
 
     int records();
 
+    /** Called before a batch is written; the result goes to {@link #written}. */
+    default long startWrite() {
+        return 0;
+    }
+
+    /** A batch of {@code records} was written without failures, having started at {@code startedAt}. */
+    default void written(long startedAt, int records) {
+    }
+
+    /** A batch needed retries before it was written. */
+    default void failed() {
+    }
+
     static SizeTarget fixed(int records) {
         if (records < 1) {
             throw new IllegalArgumentException("records must be >= 1: " + records);

@@ -66,8 +66,13 @@ public final class ConfigCatalog {
             ValueType.choice(UnknownFieldPolicy.class), "ignore",
             "What to do with an input field that has no column: ignore drops it, reject dead-letters the record.");
     static final ConfigKey<Integer> BATCH_MAX_RECORDS = ConfigKey.optional("batch.max.records",
-            ValueType.integer(1, 1_000_000), "5000",
-            "A batch is written in one transaction once it holds this many records.");
+            ValueType.integer(1, 1_000_000), "20000",
+            "Most records in one batch (one transaction); with batch.target.latency.ms the size adapts below it.");
+    static final ConfigKey<Duration> BATCH_TARGET_LATENCY = ConfigKey.optional("batch.target.latency.ms",
+            ValueType.millis(0, 60_000), "250",
+            "Commit latency the adaptive batch size aims for: it grows while commits stay under this and records "
+                    + "are waiting, and shrinks above it. 0 turns adaptation off: every batch aims at "
+                    + "batch.max.records.");
     static final ConfigKey<Long> BATCH_MAX_BYTES = ConfigKey.optional("batch.max.bytes",
             ValueType.bytes(KIB, GIB), String.valueOf(16 * MIB),
             "A batch is written once its records' sizes add up to this many bytes.");
@@ -110,7 +115,7 @@ public final class ConfigCatalog {
 
     private static final List<ConfigKey<?>> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TOPICS, POSTGRES_URL,
             POSTGRES_USER, POSTGRES_PASSWORD, TABLE, WRITE_MODE, KEY_COLUMNS, UNKNOWN_FIELDS, BATCH_MAX_RECORDS,
-            BATCH_MAX_BYTES, BATCH_LINGER, WRITE_CONCURRENCY, BUFFER_MAX_BYTES, SHUTDOWN_TIMEOUT, WRITE_METHOD,
+            BATCH_MAX_BYTES, BATCH_LINGER, BATCH_TARGET_LATENCY, WRITE_CONCURRENCY, BUFFER_MAX_BYTES, SHUTDOWN_TIMEOUT, WRITE_METHOD,
             DEADLETTER_TOPIC, DEADLETTER_TIMEOUT, STATEMENT_TIMEOUT, RETRY_BUDGET, HTTP_PORT);
 
     private ConfigCatalog() {

@@ -47,6 +47,7 @@ final class ConfigParser {
         WriteMethod writeMethod = value(ConfigCatalog.WRITE_METHOD);
         String deadLetterTopic = value(ConfigCatalog.DEADLETTER_TOPIC);
         Duration deadLetterTimeout = value(ConfigCatalog.DEADLETTER_TIMEOUT);
+        Duration batchTargetLatency = value(ConfigCatalog.BATCH_TARGET_LATENCY);
         Duration statementTimeout = value(ConfigCatalog.STATEMENT_TIMEOUT);
         Duration retryBudget = value(ConfigCatalog.RETRY_BUDGET);
         Integer httpPort = value(ConfigCatalog.HTTP_PORT);
@@ -62,7 +63,7 @@ final class ConfigParser {
         return new SinkConfig(bootstrapServers, groupId, topics, consumer, postgresUrl, postgresUser,
                 postgresPassword, pool, table, writeMode, keyColumns, unknownFields, batchMaxRecords, batchMaxBytes,
                 batchLinger, writeConcurrency, bufferMaxBytes, shutdownTimeout, writeMethod, deadLetterTopic,
-                deadLetterTimeout, statementTimeout, retryBudget, httpPort);
+                deadLetterTimeout, statementTimeout, retryBudget, httpPort, batchTargetLatency);
     }
 
     private <T> T value(ConfigKey<T> key) {

@@ -40,7 +40,8 @@ public record SinkConfig(
         Duration deadLetterTimeout,
         Duration statementTimeout,
         Duration retryBudget,
-        int httpPort) {
+        int httpPort,
+        Duration batchTargetLatency) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
@@ -67,6 +68,7 @@ public record SinkConfig(
         ConfigCatalog.STATEMENT_TIMEOUT.check(statementTimeout, problems);
         ConfigCatalog.RETRY_BUDGET.check(retryBudget, problems);
         ConfigCatalog.HTTP_PORT.check(httpPort, problems);
+        ConfigCatalog.BATCH_TARGET_LATENCY.check(batchTargetLatency, problems);
         checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
         if (consumerOverrides != null) {
             checkWaitsFitPollInterval(shutdownTimeout, consumerOverrides, problems);
@@ -130,7 +132,8 @@ public record SinkConfig(
                 + ", bufferMaxBytes=" + bufferMaxBytes + ", shutdownTimeout=" + shutdownTimeout
                 + ", writeMethod=" + writeMethod + ", deadLetterTopic=" + deadLetterTopic
                 + ", deadLetterTimeout=" + deadLetterTimeout + ", statementTimeout=" + statementTimeout
-                + ", retryBudget=" + retryBudget + ", httpPort=" + httpPort + "]";
+                + ", retryBudget=" + retryBudget + ", httpPort=" + httpPort
+                + ", batchTargetLatency=" + batchTargetLatency + "]";
     }
 
     /**

@@ -17,7 +17,7 @@ class SinkConfigConstructorTest {
         assertThatThrownBy(() -> new SinkConfig("kafka-1:9092", " ", List.of(), Map.of(), "jdbc:postgresql://h/db",
                 null, null, Map.of("autoCommit", "false"), "orders", null, List.of(), UnknownFieldPolicy.IGNORE,
                 0, 1024, Duration.ofMinutes(2), 1, 1024 * 1024, Duration.ofSeconds(30), WriteMethod.BATCH, null,
-                Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ZERO, 0))
+                Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ZERO, 0, Duration.ZERO))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
                         "kafka.group.id: missing; set the Kafka consumer group id, e.g. kafka.group.id=orders-sink",
@@ -37,7 +37,7 @@ class SinkConfigConstructorTest {
         SinkConfig config = new SinkConfig("kafka-1:9092", "g", topics, consumer, "jdbc:postgresql://h/db", null,
                 null, Map.of(), "orders", WriteMode.INSERT, List.of(), UnknownFieldPolicy.IGNORE, 10, 1024,
                 Duration.ZERO, 1, 1024 * 1024, Duration.ofSeconds(1), WriteMethod.BATCH, null,
-                Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ZERO, 0);
+                Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ZERO, 0, Duration.ofMillis(250));
 
         topics.add("payments");
         consumer.clear();

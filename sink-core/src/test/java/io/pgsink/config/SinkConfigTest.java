@@ -52,7 +52,7 @@ class SinkConfigTest {
         assertThat(config.writeMode()).isEqualTo(WriteMode.INSERT);
         assertThat(config.keyColumns()).isEmpty();
         assertThat(config.unknownFields()).isEqualTo(UnknownFieldPolicy.IGNORE);
-        assertThat(config.batchMaxRecords()).isEqualTo(5000);
+        assertThat(config.batchMaxRecords()).isEqualTo(20000);
         assertThat(config.batchMaxBytes()).isEqualTo(16L * 1024 * 1024);
         assertThat(config.batchLinger()).isEqualTo(Duration.ofMillis(20));
         assertThat(config.writeConcurrency()).isEqualTo(1);
