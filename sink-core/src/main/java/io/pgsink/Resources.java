@@ -8,6 +8,7 @@ import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.KafkaDeadLetterSink;
 import io.pgsink.model.TableRef;
 import io.pgsink.write.TableWriter;
+import io.pgsink.write.WriteMethod;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ final class Resources {
         DeadLetterSink deadLetters = null;
         try {
             TableWriter tableWriter = TableWriter.open(pool, TableRef.parse(config.table()), config.writeMode(),
-                config.keyColumns(), config.unknownFields());
+                config.keyColumns(), config.unknownFields(), WriteMethod.COPY);
             deadLetters = new KafkaDeadLetterSink(producerConfig(config, workerId),
                 config::deadLetterTopicFor, new DeadLetterHeaders(config.groupId(), workerId),
                 config.deadLetterTimeout());

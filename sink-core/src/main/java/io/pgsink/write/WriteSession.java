@@ -21,16 +21,19 @@ public final class WriteSession implements AutoCloseable {
     private final BatchWriter writer;
     private BatchResults open;
 
-    WriteSession(Connection connection, SqlTemplates templates) throws SQLException {
+    WriteSession(Connection connection, SqlTemplates templates, WriteMethod method) throws SQLException {
         this.connection = connection;
         connection.setAutoCommit(false);
-        this.writer = new InsertBatchWriter(connection, templates);
+        this.writer = method == WriteMethod.COPY
+            ? new CopyBatchWriter(connection, templates)
+            : new InsertBatchWriter(connection, templates);
     }
 
     /**
      * Runs the batch's statements in a new transaction and returns its open results; nothing is committed until
-     * {@link BatchResults#commit}. On a database error every statement is closed, the transaction rolled back and
-     * the error thrown, leaving the session ready for the next batch (unless the connection itself is broken).
+     * {@link BatchResults#commit}. On a database error every statement is closed (an unfinished COPY cancelled),
+     * the transaction rolled back and the error thrown with the server's SQLSTATE, leaving the session ready for the
+     * next batch (unless the connection itself is broken).
      */
     public BatchResults write(PreparedBatch batch) throws SQLException {
         if (open != null) {
