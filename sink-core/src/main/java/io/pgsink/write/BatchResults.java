@@ -49,8 +49,8 @@ public final class BatchResults implements AutoCloseable {
     }
 
     /**
-     * Drains, closes the statements and COPY operations, and commits. A failure here may mean the outcome is unknown (the connection
-     * dropped during COMMIT): it is reported as {@link CommitUnknownException}.
+     * Drains, closes the statements and COPY operations, and commits. A failure here may mean the outcome is
+     * unknown (the connection dropped during COMMIT): it is reported as {@link CommitUnknownException}.
      */
     public void commit() throws SQLException {
         requireOpen();
