@@ -5,6 +5,7 @@ import static io.pgsink.write.TestRecords.writeAndCommit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMode;
@@ -81,7 +82,7 @@ class CopyBatchWriterTest {
     void largeBatchesRoundTripAcrossManyBufferFlushes() throws SQLException {
         TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, txt text");
         Map<Long, String> expected = new HashMap<>();
-        List<com.fasterxml.jackson.databind.node.ObjectNode> values = new ArrayList<>();
+        List<ObjectNode> values = new ArrayList<>();
         for (long id = 0; id < 20_000; id++) {
             String text = id == 777 ? "\u00e9\t\\".repeat(100_000) : "row " + id + " \u00fc\n\\N\t\uD83D\uDE00";
             expected.put(id, text);
@@ -171,7 +172,8 @@ class CopyBatchWriterTest {
         TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, name text, note text");
         try (HikariDataSource oneConnection = LocalPostgres.poolOnSharedServer(1)) {
             TableWriter writer = open(oneConnection, table, WriteMode.UPSERT);
-            String[] batch = {"{\"id\": 1, \"name\": \"a\"}", "{\"id\": 2, \"note\": \"b\"}", "{\"id\": 3, \"name\": \"c\"}"};
+            String[] batch = {"{\"id\": 1, \"name\": \"a\"}", "{\"id\": 2, \"note\": \"b\"}",
+                "{\"id\": 3, \"name\": \"c\"}"};
 
             Map<String, Long> first = stagingTables(writer, batch);
             Map<String, Long> second = stagingTables(writer, batch);

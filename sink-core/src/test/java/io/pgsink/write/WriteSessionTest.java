@@ -46,7 +46,8 @@ class WriteSessionTest {
     void valuesRoundTripExactly(WriteMethod method) throws Exception {
         TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, txt text, amount numeric(30,9),"
             + " at timestamptz, ref uuid, doc jsonb, tags text[], ok boolean");
-        String text = "tab\there\nline\r\nback\\slash \\N \\. 'single' \"double\" \u00fcn\u00efc\u00f6d\u00e9 \u20ac \uD83D\uDE00";
+        String text = "tab\there\nline\r\nback\\slash \\N \\. 'single' \"double\""
+            + " \u00fcn\u00efc\u00f6d\u00e9 \u20ac \uD83D\uDE00";
         ObjectNode full = object().put("id", 1).put("txt", text)
             .put("amount", new BigDecimal("12345678901234567890.123456789"))
             .put("at", "2024-05-01T12:30:00.123456+02:00").put("ref", "6F1C1D5E-1A2B-4C3D-8E9F-0A1B2C3D4E5F")
