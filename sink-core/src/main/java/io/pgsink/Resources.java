@@ -8,7 +8,6 @@ import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.KafkaDeadLetterSink;
 import io.pgsink.model.TableRef;
 import io.pgsink.write.TableWriter;
-import io.pgsink.write.WriteMethod;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -51,7 +50,7 @@ final class Resources {
         DeadLetterSink deadLetters = null;
         try {
             TableWriter tableWriter = TableWriter.open(pool, TableRef.parse(config.table()), config.writeMode(),
-                config.keyColumns(), config.unknownFields(), WriteMethod.COPY);
+                config.keyColumns(), config.unknownFields(), config.writeMethod());
             deadLetters = new KafkaDeadLetterSink(producerConfig(config, workerId),
                 config::deadLetterTopicFor, new DeadLetterHeaders(config.groupId(), workerId),
                 config.deadLetterTimeout());

@@ -1,5 +1,7 @@
 package io.pgsink.write;
 
+import io.pgsink.config.WriteMethod;
+
 /**
  * What the database did with one record of a batch.
  *

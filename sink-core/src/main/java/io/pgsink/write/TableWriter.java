@@ -2,6 +2,7 @@ package io.pgsink.write;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgsink.config.UnknownFieldPolicy;
+import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TableRef;

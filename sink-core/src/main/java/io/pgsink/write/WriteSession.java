@@ -1,5 +1,6 @@
 package io.pgsink.write;
 
+import io.pgsink.config.WriteMethod;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgsink.config.UnknownFieldPolicy;
+import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
 import io.pgsink.error.FailureClassifier;
 import io.pgsink.error.FailureKind;
@@ -80,7 +81,7 @@ class CopyBatchWriterTest {
 
     @Test
     void largeBatchesRoundTripAcrossManyBufferFlushes() throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, txt text");
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, txt text");
         Map<Long, String> expected = new HashMap<>();
         List<ObjectNode> values = new ArrayList<>();
         for (long id = 0; id < 20_000; id++) {
@@ -89,16 +90,16 @@ class CopyBatchWriterTest {
             values.add(TestRecords.object().put("id", id).put("txt", text));
         }
 
-        writeAndCommit(open(LocalPostgres.pool(), table, WriteMode.INSERT), TestRecords.records(values));
+        writeAndCommit(open(TestPool.pool(), table, WriteMode.INSERT), TestRecords.records(values));
 
-        assertThat(LocalPostgres.rows(table, "id", "txt")).isEqualTo(expected);
+        assertThat(TestPool.rows(table, "id", "txt")).isEqualTo(expected);
     }
 
     @ParameterizedTest
     @EnumSource(WriteMode.class)
     void aBadRowFarIntoALargeCopyFailsItWholeAndLeavesTheConnectionIdle(WriteMode mode) throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, code varchar(5), txt text");
-        TableWriter writer = open(LocalPostgres.pool(), table, mode);
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, code varchar(5), txt text");
+        TableWriter writer = open(TestPool.pool(), table, mode);
         List<String> json = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
             json.add("{\"id\": " + i + ", \"code\": \"" + (i == 90_000 ? "too long" : "ok") + "\", \"txt\": \"x\"}");
@@ -110,13 +111,13 @@ class CopyBatchWriterTest {
                 e -> assertThat(e.getSQLState()).isEqualTo("22001"));
             assertThat(session.connection().unwrap(BaseConnection.class).getTransactionState())
                 .isEqualTo(TransactionState.IDLE);
-            assertThat(LocalPostgres.count(table)).isZero();
+            assertThat(TestPool.count(table)).isZero();
 
             try (BatchResults results = session.write(batch.slice(0, 90_000))) {
                 results.commit();
             }
         }
-        assertThat(LocalPostgres.count(table)).isEqualTo(90_000);
+        assertThat(TestPool.count(table)).isEqualTo(90_000);
     }
 
     /** Without the cancel, the ROLLBACK would wait forever for the unfinished COPY to release the connection. */
@@ -124,8 +125,8 @@ class CopyBatchWriterTest {
     @EnumSource(WriteMode.class)
     @Timeout(60)
     void aClientSideFailureWhileStreamingCancelsTheCopyAndRollsBack(WriteMode mode) throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, name text");
-        TableWriter writer = open(LocalPostgres.pool(), table, mode);
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
+        TableWriter writer = open(TestPool.pool(), table, mode);
         Row good = new Row(0, columns(0, 1), new String[] {"1", "a"});
         Row broken = new Row(1, columns(0, 1), new String[] {"2"});
 
@@ -137,26 +138,26 @@ class CopyBatchWriterTest {
                 results.commit();
             }
         }
-        assertThat(LocalPostgres.rows(table, "id", "name")).containsExactlyEntriesOf(Map.of(1L, "a"));
+        assertThat(TestPool.rows(table, "id", "name")).containsExactlyEntriesOf(Map.of(1L, "a"));
     }
 
     @ParameterizedTest
     @EnumSource(WriteMode.class)
     @Timeout(60)
     void aConnectionLostMidCopyFailsAsTransientWithoutHanging(WriteMode mode) throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, name text");
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
         String function = table.name() + "_die";
-        LocalPostgres.execute(LocalPostgres.pool(), "CREATE FUNCTION " + function + "() RETURNS trigger"
+        TestPool.execute(TestPool.pool(), "CREATE FUNCTION " + function + "() RETURNS trigger"
             + " LANGUAGE plpgsql AS $$ BEGIN IF NEW.id = 5000 THEN PERFORM pg_terminate_backend(pg_backend_pid());"
             + " PERFORM pg_sleep(1); END IF; RETURN NEW; END $$");
-        LocalPostgres.execute(LocalPostgres.pool(), "CREATE TRIGGER die BEFORE INSERT ON " + table.quoted()
+        TestPool.execute(TestPool.pool(), "CREATE TRIGGER die BEFORE INSERT ON " + table.quoted()
             + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
         List<String> json = new ArrayList<>();
         for (int i = 0; i < 50_000; i++) {
             json.add("{\"id\": " + i + ", \"name\": \"" + "x".repeat(50) + "\"}");
         }
 
-        try (HikariDataSource oneConnection = LocalPostgres.poolOnSharedServer(1)) {
+        try (HikariDataSource oneConnection = TestPool.newPool(1)) {
             TableWriter writer = open(oneConnection, table, mode);
             WriteSession session = writer.openSession();
             PreparedBatch batch = writer.prepare(records(json.toArray(String[]::new)));
@@ -164,13 +165,13 @@ class CopyBatchWriterTest {
                 e -> assertThat(FailureClassifier.classify(e)).isEqualTo(FailureKind.TRANSIENT));
             session.close();
         }
-        assertThat(LocalPostgres.count(table)).isZero();
+        assertThat(TestPool.count(table)).isZero();
     }
 
     @Test
     void upsertStagesEachColumnSetInOneTemporaryTablePerConnectionThatCommitEmpties() throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, name text, note text");
-        try (HikariDataSource oneConnection = LocalPostgres.poolOnSharedServer(1)) {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text, note text");
+        try (HikariDataSource oneConnection = TestPool.newPool(1)) {
             TableWriter writer = open(oneConnection, table, WriteMode.UPSERT);
             String[] batch = {"{\"id\": 1, \"name\": \"a\"}", "{\"id\": 2, \"note\": \"b\"}",
                 "{\"id\": 3, \"name\": \"c\"}"};
@@ -181,7 +182,7 @@ class CopyBatchWriterTest {
             assertThat(first).hasSize(2).allSatisfy((name, rows) -> assertThat(rows).isZero());
             assertThat(second).isEqualTo(first);
         }
-        assertThat(LocalPostgres.rows(table, "id", "coalesce(name, note)"))
+        assertThat(TestPool.rows(table, "id", "coalesce(name, note)"))
             .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "a", 2L, "b", 3L, "c"));
     }
 
@@ -213,19 +214,19 @@ class CopyBatchWriterTest {
 
     @Test
     void upsertRunsNoDefaultOfTheTableForStagedRows() throws SQLException {
-        TableRef table = LocalPostgres.createTable("seq bigserial, id bigint PRIMARY KEY, name text");
+        TableRef table = TestPool.createTable("seq bigserial, id bigint PRIMARY KEY, name text");
 
-        writeAndCommit(open(LocalPostgres.pool(), table, WriteMode.UPSERT),
+        writeAndCommit(open(TestPool.pool(), table, WriteMode.UPSERT),
             records("{\"id\": 10, \"name\": \"a\"}", "{\"id\": 11}", "{\"id\": 12, \"name\": \"c\"}"));
 
-        assertThat(LocalPostgres.rows(table, "id", "seq::text").values()).as("one sequence value per row")
+        assertThat(TestPool.rows(table, "id", "seq::text").values()).as("one sequence value per row")
             .containsExactlyInAnyOrder("1", "2", "3");
     }
 
     @Test
     void aFailedFirstBatchDoesNotTakeItsStagingTableWithIt() throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, name text NOT NULL");
-        TableWriter writer = open(LocalPostgres.pool(), table, WriteMode.UPSERT);
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text NOT NULL");
+        TableWriter writer = open(TestPool.pool(), table, WriteMode.UPSERT);
 
         try (WriteSession session = writer.openSession()) {
             PreparedBatch bad = writer.prepare(records("{\"id\": 1, \"name\": \"a\"}", "{\"id\": 2, \"name\": null}"));
@@ -236,6 +237,6 @@ class CopyBatchWriterTest {
                 results.commit();
             }
         }
-        assertThat(LocalPostgres.rows(table, "id", "name")).containsExactlyEntriesOf(Map.of(1L, "a"));
+        assertThat(TestPool.rows(table, "id", "name")).containsExactlyEntriesOf(Map.of(1L, "a"));
     }
 }

@@ -1,17 +1,20 @@
 package io.pgsink.write;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgsink.config.UnknownFieldPolicy;
+import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TableRef;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -24,8 +27,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * mvn -o -pl sink-core test -Dtest=WriteMethodBenchmark -Dpgsink.benchmark=true [-Dpgsink.benchmark.durable=false]
  * </pre>
  *
- * <p>The server runs with fsync and synchronous_commit on (zonky turns both off by default) unless
- * {@code pgsink.benchmark.durable=false}. Figures go to the test's output file in target/surefire-reports.
+ * <p>It starts an embedded server of its own, with fsync and synchronous_commit on (zonky turns both off by
+ * default) unless {@code pgsink.benchmark.durable=false}. Figures go to the test's output file in
+ * target/surefire-reports.
  */
 @Tag("benchmark")
 @EnabledIfSystemProperty(named = "pgsink.benchmark", matches = "true")
@@ -37,10 +41,12 @@ class WriteMethodBenchmark {
         + " at timestamptz, payload jsonb, note text";
 
     @Test
-    void copyAgainstJdbcBatch() throws SQLException {
+    void copyAgainstJdbcBatch() throws SQLException, IOException {
         boolean durable = !"false".equals(System.getProperty("pgsink.benchmark.durable"));
         String onOff = durable ? "on" : "off";
-        try (HikariDataSource pool = LocalPostgres.start(Map.of("fsync", onOff, "synchronous_commit", onOff), 2)) {
+        try (EmbeddedPostgres server = EmbeddedPostgres.builder().setServerConfig("fsync", onOff)
+                 .setServerConfig("synchronous_commit", onOff).start();
+             HikariDataSource pool = pool(server)) {
             List<List<SinkRecord>> batches = batches(0);
             List<List<SinkRecord>> updates = batches(1);
             System.out.printf("%,d rows of (%s), %,d per batch, fsync and synchronous_commit %s%n",
@@ -83,9 +89,19 @@ class WriteMethodBenchmark {
         return rows / ((System.nanoTime() - start) / 1e9);
     }
 
+    /** Configured as the worker configures its pool. */
+    private static HikariDataSource pool(EmbeddedPostgres server) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(server.getJdbcUrl("postgres", "postgres"));
+        config.setMaximumPoolSize(2);
+        config.addDataSourceProperty("logServerErrorDetail", "false");
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        return new HikariDataSource(config);
+    }
+
     private static TableRef create(HikariDataSource pool) throws SQLException {
         TableRef table = new TableRef("public", "bench_" + System.nanoTime());
-        LocalPostgres.execute(pool, "CREATE TABLE " + table.quoted() + " (" + COLUMNS + ")");
+        TestPool.execute(pool, "CREATE TABLE " + table.quoted() + " (" + COLUMNS + ")");
         return table;
     }
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgsink.config.UnknownFieldPolicy;
+import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
 import io.pgsink.error.FailureClassifier;
 import io.pgsink.error.FailureKind;
@@ -34,17 +35,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WriteSessionTest {
 
     private static TableWriter open(TableRef table, WriteMode mode, WriteMethod method) throws SQLException {
-        return TableWriter.open(LocalPostgres.pool(), table, mode, List.of(), UnknownFieldPolicy.IGNORE, method);
+        return TableWriter.open(TestPool.pool(), table, mode, List.of(), UnknownFieldPolicy.IGNORE, method);
     }
 
     private static Map<Long, String> names(TableRef table) throws SQLException {
-        return LocalPostgres.rows(table, "id", "name");
+        return TestPool.rows(table, "id", "name");
     }
 
     @ParameterizedTest
     @EnumSource(WriteMethod.class)
     void valuesRoundTripExactly(WriteMethod method) throws Exception {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, txt text, amount numeric(30,9),"
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, txt text, amount numeric(30,9),"
             + " at timestamptz, ref uuid, doc jsonb, tags text[], ok boolean");
         String text = "tab\there\nline\r\nback\\slash \\N \\. 'single' \"double\""
             + " \u00fcn\u00efc\u00f6d\u00e9 \u20ac \uD83D\uDE00";
@@ -61,7 +62,7 @@ class WriteSessionTest {
 
         writeAndCommit(open(table, WriteMode.INSERT, method), TestRecords.records(List.of(full, nulls)));
 
-        try (Connection c = LocalPostgres.pool().getConnection(); Statement s = c.createStatement();
+        try (Connection c = TestPool.pool().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT txt, amount::text, at, ref::text, doc::text, tags, ok,"
                  + " num_nulls(txt, amount, at, ref, doc, tags) FROM " + table.quoted() + " ORDER BY id")) {
             rs.next();
@@ -82,21 +83,21 @@ class WriteSessionTest {
     @ParameterizedTest
     @EnumSource(WriteMethod.class)
     void insertModeWritesEveryRecordAndLeavesAbsentColumnsToTheirDefaults(WriteMethod method) throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, name text, note text DEFAULT 'dflt'");
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text, note text DEFAULT 'dflt'");
         TableWriter writer = open(table, WriteMode.INSERT, method);
 
         List<RecordOutcome> outcomes = writeAndCommit(writer, records("{\"id\": 1, \"name\": \"a\"}",
             "{\"id\": 2, \"name\": \"b\", \"note\": \"n\"}", "{\"id\": 3, \"name\": null}"));
 
         assertThat(outcomes).extracting(RecordOutcome::index).containsExactly(0, 1, 2);
-        assertThat(LocalPostgres.rows(table, "id", "coalesce(name, '<null>') || '/' || note"))
+        assertThat(TestPool.rows(table, "id", "coalesce(name, '<null>') || '/' || note"))
             .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "a/dflt", 2L, "b/n", 3L, "<null>/dflt"));
     }
 
     @ParameterizedTest
     @EnumSource(WriteMethod.class)
     void upsertUpdatesExistingRowsAndKeepsTheLastOfInBatchDuplicates(WriteMethod method) throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, name text, amount numeric");
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text, amount numeric");
         TableWriter writer = open(table, WriteMode.UPSERT, method);
         writeAndCommit(writer, records("{\"id\": 1, \"name\": \"old1\", \"amount\": 1}",
             "{\"id\": 2, \"name\": \"old2\", \"amount\": 2}"));
@@ -106,7 +107,7 @@ class WriteSessionTest {
             "{\"id\": 2, \"name\": \"new2\", \"amount\": 20}"));
 
         assertThat(names(table)).containsExactlyInAnyOrderEntriesOf(Map.of(1L, "new1", 2L, "new2", 3L, "last"));
-        assertThat(LocalPostgres.rows(table, "id", "amount::text")).containsEntry(1L, "1").containsEntry(2L, "20");
+        assertThat(TestPool.rows(table, "id", "amount::text")).containsEntry(1L, "1").containsEntry(2L, "20");
         assertThat(outcomes).extracting(RecordOutcome::index).containsExactly(0, 1, 2, 3);
         assertThat(outcomes.get(1).rowsAffected()).as("superseded in the batch").isZero();
     }
@@ -129,7 +130,7 @@ class WriteSessionTest {
     void aPoisonRowFailsTheWholeBatchWithItsSqlStateAndLeavesTheSessionReusable(WriteMethod method, WriteMode mode,
                                                                               String poison, String sqlState)
         throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, code varchar(5),"
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, code varchar(5),"
             + " name text NOT NULL DEFAULT 'n', qty int CHECK (qty >= 0)");
         TableWriter writer = open(table, mode, method);
         List<String> json = new ArrayList<>();
@@ -144,7 +145,7 @@ class WriteSessionTest {
                 assertThat(FailureClassifier.sqlState(e)).isEqualTo(sqlState);
                 assertThat(FailureClassifier.classify(e)).isEqualTo(FailureKind.POISON);
             });
-            assertThat(LocalPostgres.count(table)).isZero();
+            assertThat(TestPool.count(table)).isZero();
 
             try (BatchResults results = session.write(writer.prepare(records("{\"id\": 1, \"code\": \"fine\"}")))) {
                 results.commit();
@@ -156,7 +157,7 @@ class WriteSessionTest {
     @ParameterizedTest
     @EnumSource(WriteMethod.class)
     void resultsHoldTheConnectionUntilClosedAndCommitClosesEverything(WriteMethod method) throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, name text");
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
         TableWriter writer = open(table, WriteMode.UPSERT, method);
         PreparedBatch batch = writer.prepare(records("{\"id\": 1, \"name\": \"a\"}", "{\"id\": 2}"));
 
@@ -182,7 +183,7 @@ class WriteSessionTest {
     @ParameterizedTest
     @EnumSource(WriteMethod.class)
     void aProcessorThatThrowsRollsTheBatchBackAndFreesTheSession(WriteMethod method) throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, name text");
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
         TableWriter writer = open(table, WriteMode.INSERT, method);
         List<SinkRecord> records = records("{\"id\": 1}", "{\"id\": 2, \"name\": \"b\"}");
 
@@ -195,7 +196,7 @@ class WriteSessionTest {
                     results.commit();
                 }
             }).hasMessage("processor failed");
-            assertThat(LocalPostgres.count(table)).isZero();
+            assertThat(TestPool.count(table)).isZero();
 
             try (BatchResults retry = session.write(writer.prepare(records))) {
                 retry.commit();
@@ -207,7 +208,7 @@ class WriteSessionTest {
     @ParameterizedTest
     @EnumSource(WriteMethod.class)
     void closingWithoutCommitRollsBack(WriteMethod method) throws SQLException {
-        TableRef table = LocalPostgres.createTable("id bigint PRIMARY KEY, name text");
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
         TableWriter writer = open(table, WriteMode.INSERT, method);
 
         try (WriteSession session = writer.openSession()) {
