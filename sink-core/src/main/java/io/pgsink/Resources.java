@@ -50,7 +50,7 @@ final class Resources {
         DeadLetterSink deadLetters = null;
         try {
             TableWriter tableWriter = TableWriter.open(pool, TableRef.parse(config.table()), config.writeMode(),
-                config.keyColumns(), config.unknownFields());
+                config.keyColumns(), config.unknownFields(), config.writeMethod());
             deadLetters = new KafkaDeadLetterSink(producerConfig(config, workerId),
                 config::deadLetterTopicFor, new DeadLetterHeaders(config.groupId(), workerId),
                 config.deadLetterTimeout());

@@ -1,14 +1,13 @@
 package io.pgsink.write;
 
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The open results of one batch on one connection: the per-record outcomes, the statements that produced them
- * and the transaction they are in. Use it in try-with-resources:
+ * The open results of one batch on one connection: the per-record outcomes, the statements (or COPY operations)
+ * that produced them and the transaction they are in. Use it in try-with-resources:
  *
  * <pre>{@code
  * try (BatchResults results = session.write(batch)) {
@@ -24,15 +23,15 @@ import java.util.function.Consumer;
 public final class BatchResults implements AutoCloseable {
 
     private final WriteSession session;
-    private final List<Statement> statements;
+    private final List<BatchResource> resources;
     private final List<RecordOutcome> outcomes;
     private int next;
     private boolean committed;
     private boolean closed;
 
-    BatchResults(WriteSession session, List<Statement> statements, List<RecordOutcome> outcomes) {
+    BatchResults(WriteSession session, List<BatchResource> resources, List<RecordOutcome> outcomes) {
         this.session = session;
-        this.statements = new ArrayList<>(statements);
+        this.resources = new ArrayList<>(resources);
         this.outcomes = List.copyOf(outcomes);
     }
 
@@ -50,12 +49,12 @@ public final class BatchResults implements AutoCloseable {
     }
 
     /**
-     * Drains, closes the statements and commits. A failure here may mean the outcome is unknown (the connection
-     * dropped during COMMIT): it is reported as {@link CommitUnknownException}.
+     * Drains, closes the statements and COPY operations, and commits. A failure here may mean the outcome is
+     * unknown (the connection dropped during COMMIT): it is reported as {@link CommitUnknownException}.
      */
     public void commit() throws SQLException {
         requireOpen();
-        drainAndCloseStatements();
+        drainAndCloseResources();
         try {
             session.connection().commit();
         } catch (SQLException e) {
@@ -79,7 +78,7 @@ public final class BatchResults implements AutoCloseable {
         closed = true;
         SQLException failure = null;
         try {
-            drainAndCloseStatements();
+            drainAndCloseResources();
         } catch (SQLException e) {
             failure = e;
         }
@@ -97,12 +96,17 @@ public final class BatchResults implements AutoCloseable {
         return next;
     }
 
-    private void drainAndCloseStatements() throws SQLException {
+    /** Statements and COPY operations not yet closed; none once committed or closed. */
+    int openResources() {
+        return resources.size();
+    }
+
+    private void drainAndCloseResources() throws SQLException {
         next = outcomes.size();
         SQLException failure = null;
-        for (Statement statement : statements) {
+        for (BatchResource resource : resources) {
             try {
-                statement.close();
+                resource.close();
             } catch (SQLException e) {
                 if (failure == null) {
                     failure = e;
@@ -111,7 +115,7 @@ public final class BatchResults implements AutoCloseable {
                 }
             }
         }
-        statements.clear();
+        resources.clear();
         if (failure != null) {
             throw failure;
         }

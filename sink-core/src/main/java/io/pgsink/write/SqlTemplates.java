@@ -2,16 +2,18 @@ package io.pgsink.write;
 
 import io.pgsink.config.WriteMode;
 import io.pgsink.model.TableRef;
+import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The INSERT or upsert statement for each set of columns a record can carry. Every identifier is quoted; values
- * are always bind parameters. Statements are cached per column set, so their text is stable and pgjdbc can use
- * server-side prepared statements.
+ * The INSERT or upsert statement, and the COPY statements, for each set of columns a record can carry. Every
+ * identifier is quoted; values are always bind parameters or COPY data. Statements are cached per column set, so
+ * their text is stable and pgjdbc can use server-side prepared statements.
  */
 final class SqlTemplates {
 
@@ -19,6 +21,7 @@ final class SqlTemplates {
     private final WriteMode mode;
     private final List<Column> keyColumns;
     private final Map<BitSet, String> cache = new ConcurrentHashMap<>();
+    private final Map<BitSet, CopySql> copies = new ConcurrentHashMap<>();
 
     SqlTemplates(TableSchema schema, WriteMode mode, List<Column> keyColumns) {
         this.schema = schema;
@@ -30,15 +33,50 @@ final class SqlTemplates {
         return cache.computeIfAbsent((BitSet) columns.clone(), this::build);
     }
 
+    /** The COPY statements for a column set: into the table, or through a staging table in upsert mode. */
+    CopySql copy(BitSet columns) {
+        return copies.computeIfAbsent((BitSet) columns.clone(), this::buildCopy);
+    }
+
     private String build(BitSet columns) {
-        StringJoiner names = new StringJoiner(", ", " (", ")");
         StringJoiner params = new StringJoiner(", ", " VALUES (", ")");
-        columns.stream().forEach(i -> {
-            names.add(TableRef.quote(schema.columns().get(i).name()));
-            params.add("?");
-        });
-        String sql = "INSERT INTO " + schema.table().quoted() + names + params;
+        columns.stream().forEach(i -> params.add("?"));
+        String sql = "INSERT INTO " + schema.table().quoted() + " (" + names(columns) + ")" + params;
         return mode == WriteMode.UPSERT ? sql + onConflict(columns) : sql;
+    }
+
+    private CopySql buildCopy(BitSet columns) {
+        String names = names(columns);
+        String table = schema.table().quoted();
+        if (mode != WriteMode.UPSERT) {
+            return new CopySql("COPY " + table + " (" + names + ") FROM STDIN", null, null);
+        }
+        String stage = "pg_temp." + TableRef.quote(stageName(columns));
+        // CREATE TABLE AS keeps each column's type and typmod, but no default: none of the table's defaults runs
+        // for the staging rows (LIKE ... INCLUDING DEFAULTS would draw a serial key's sequence twice per row).
+        return new CopySql("COPY " + stage + " (" + names + ") FROM STDIN",
+            "CREATE TEMP TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT " + names + " FROM "
+                + table + " WITH NO DATA",
+            "INSERT INTO " + table + " (" + names + ") SELECT " + names + " FROM " + stage + onConflict(columns));
+    }
+
+    /**
+     * A name fixed by the table, the column set and the column types, so a pooled connection that already has the
+     * staging table from an earlier session reuses it, and one made for another table or an older schema is never
+     * mistaken for it.
+     */
+    private String stageName(BitSet columns) {
+        StringBuilder shape = new StringBuilder(schema.table().quoted());
+        columns.stream().mapToObj(i -> schema.columns().get(i))
+            .forEach(c -> shape.append('\n').append(c.name()).append('\t').append(c.sqlType()));
+        UUID id = UUID.nameUUIDFromBytes(shape.toString().getBytes(StandardCharsets.UTF_8));
+        return "pgsink_stage_" + id.toString().replace("-", "");
+    }
+
+    private String names(BitSet columns) {
+        StringJoiner names = new StringJoiner(", ");
+        columns.stream().forEach(i -> names.add(TableRef.quote(schema.columns().get(i).name())));
+        return names.toString();
     }
 
     /** {@code ON CONFLICT (keys) DO UPDATE} for the non-key columns this record sets; DO NOTHING if none. */

@@ -2,6 +2,7 @@ package io.pgsink.write;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgsink.config.UnknownFieldPolicy;
+import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TableRef;
@@ -28,13 +29,15 @@ public final class TableWriter {
     private final List<Column> keyColumns;
     private final RowDecoder decoder;
     private final SqlTemplates templates;
+    private final WriteMethod method;
 
     private TableWriter(DataSource dataSource, TableSchema schema, WriteMode mode, List<Column> keyColumns,
-                        UnknownFieldPolicy unknownFields) {
+                        UnknownFieldPolicy unknownFields, WriteMethod method) {
         this.dataSource = dataSource;
         this.schema = schema;
         this.mode = mode;
         this.keyColumns = keyColumns;
+        this.method = method;
         this.decoder = new RowDecoder(schema, mode == WriteMode.UPSERT ? keyColumns : List.of(),
             unknownFields == UnknownFieldPolicy.REJECT);
         this.templates = new SqlTemplates(schema, mode, keyColumns);
@@ -44,10 +47,11 @@ public final class TableWriter {
      * Reads the table's schema and resolves the key columns: the configured ones, or the primary key when none
      * are configured. Upsert mode needs a key.
      *
+     * @param method how sessions send rows: COPY or a JDBC batch
      * @throws SchemaException when the table or a key column does not exist, or upsert mode has no key
      */
     public static TableWriter open(DataSource dataSource, TableRef table, WriteMode mode, List<String> keyNames,
-                                   UnknownFieldPolicy unknownFields) throws SQLException {
+                                   UnknownFieldPolicy unknownFields, WriteMethod method) throws SQLException {
         TableSchema schema;
         try (Connection connection = dataSource.getConnection()) {
             schema = TableSchema.load(connection, table);
@@ -62,7 +66,7 @@ public final class TableWriter {
             throw new SchemaException("write.mode=upsert needs a key, but table " + table + " has no primary key"
                 + " and key.columns is empty: set key.columns to the columns of a unique constraint");
         }
-        return new TableWriter(dataSource, schema, mode, keys, unknownFields);
+        return new TableWriter(dataSource, schema, mode, keys, unknownFields, method);
     }
 
     /** Decodes a batch; in upsert mode a later record with the same key supersedes an earlier one. */
@@ -106,7 +110,7 @@ public final class TableWriter {
     public WriteSession openSession() throws SQLException {
         Connection connection = dataSource.getConnection();
         try {
-            return new WriteSession(connection, templates);
+            return new WriteSession(connection, templates, method);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;

@@ -1,10 +1,8 @@
 package io.pgsink.write;
 
+import io.pgsink.config.WriteMethod;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -21,67 +19,54 @@ import java.util.Map;
 public final class WriteSession implements AutoCloseable {
 
     private final Connection connection;
-    private final SqlTemplates templates;
+    private final BatchWriter writer;
     private BatchResults open;
 
-    WriteSession(Connection connection, SqlTemplates templates) throws SQLException {
+    WriteSession(Connection connection, SqlTemplates templates, WriteMethod method) throws SQLException {
         this.connection = connection;
-        this.templates = templates;
         connection.setAutoCommit(false);
+        this.writer = method == WriteMethod.COPY
+            ? new CopyBatchWriter(connection, templates)
+            : new InsertBatchWriter(connection, templates);
     }
 
     /**
      * Runs the batch's statements in a new transaction and returns its open results; nothing is committed until
-     * {@link BatchResults#commit}. On a database error every statement is closed, the transaction rolled back and
-     * the error thrown, leaving the session ready for the next batch (unless the connection itself is broken).
+     * {@link BatchResults#commit}. On a database error every statement is closed (an unfinished COPY cancelled),
+     * the transaction rolled back and the error thrown with the server's SQLSTATE, leaving the session ready for the
+     * next batch (unless the connection itself is broken).
      */
     public BatchResults write(PreparedBatch batch) throws SQLException {
         if (open != null) {
             throw new IllegalStateException("connection busy: the previous batch's results are still open;"
                 + " close them (try-with-resources) before starting another batch on this connection");
         }
-        List<Statement> statements = new ArrayList<>();
+        List<BatchResource> resources = new ArrayList<>();
         try {
-            List<RecordOutcome> outcomes = execute(batch, statements);
-            open = new BatchResults(this, statements, outcomes);
+            List<RecordOutcome> outcomes = execute(batch, resources);
+            open = new BatchResults(this, resources, outcomes);
             return open;
         } catch (SQLException e) {
-            closeAll(statements, e);
+            closeAll(resources, e);
             throw rollbackAndRethrow(e);
         } catch (RuntimeException e) {
-            closeAll(statements, e);
+            closeAll(resources, e);
             throw rollbackAndRethrow(e);
         }
     }
 
-    private List<RecordOutcome> execute(PreparedBatch batch, List<Statement> statements) throws SQLException {
+    private List<RecordOutcome> execute(PreparedBatch batch, List<BatchResource> resources) throws SQLException {
         Map<BitSet, List<Row>> groups = new LinkedHashMap<>();
         for (Row row : batch.rows()) {
             groups.computeIfAbsent(row.present(), k -> new ArrayList<>()).add(row);
         }
+        writer.prepare(groups.keySet());
         List<RecordOutcome> outcomes = new ArrayList<>(batch.size());
         for (Map.Entry<BitSet, List<Row>> group : groups.entrySet()) {
-            PreparedStatement ps = connection.prepareStatement(templates.insert(group.getKey()));
-            statements.add(ps);
-            for (Row row : group.getValue()) {
-                bind(ps, group.getKey(), row);
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                outcomes.add(new RecordOutcome(group.getValue().get(i).index(), Math.max(counts[i], 0)));
-            }
+            outcomes.addAll(writer.write(group.getKey(), group.getValue(), resources));
         }
         batch.superseded().forEach(index -> outcomes.add(new RecordOutcome(index, 0)));
         return outcomes;
-    }
-
-    private static void bind(PreparedStatement ps, BitSet columns, Row row) throws SQLException {
-        int parameter = 1;
-        for (int i = columns.nextSetBit(0); i >= 0; i = columns.nextSetBit(i + 1)) {
-            // Types.OTHER sends the text untyped, so PostgreSQL parses it as the column's own type.
-            ps.setObject(parameter++, row.values()[i], Types.OTHER);
-        }
     }
 
     Connection connection() {
@@ -116,10 +101,11 @@ public final class WriteSession implements AutoCloseable {
         return error;
     }
 
-    private static void closeAll(List<Statement> statements, Exception error) {
-        for (Statement statement : statements) {
+    /** Closes in order: a COPY still in progress is cancelled here, before the rollback needs the connection. */
+    private static void closeAll(List<BatchResource> resources, Exception error) {
+        for (BatchResource resource : resources) {
             try {
-                statement.close();
+                resource.close();
             } catch (SQLException e) {
                 error.addSuppressed(e);
             }

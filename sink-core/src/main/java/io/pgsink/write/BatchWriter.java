@@ -1,0 +1,28 @@
+package io.pgsink.write;
+
+import io.pgsink.config.WriteMethod;
+import java.sql.SQLException;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sends the rows of a batch for one {@link WriteMethod}, inside the transaction its {@link WriteSession} owns.
+ * Never commits or rolls back the batch: the session and its {@link BatchResults} do.
+ */
+interface BatchWriter {
+
+    /**
+     * Runs before the batch's transaction starts, with every column set the batch will write; lets a writer set
+     * up per-connection state that must outlive a rolled-back batch.
+     */
+    void prepare(Set<BitSet> columnSets) throws SQLException;
+
+    /**
+     * Writes rows that all set exactly {@code columns}; adds whatever must stay open until the results are closed
+     * to {@code open}, as soon as it is opened, so a failure part-way still closes it.
+     *
+     * @return one outcome per row, in row order
+     */
+    List<RecordOutcome> write(BitSet columns, List<Row> rows, List<BatchResource> open) throws SQLException;
+}

@@ -1,0 +1,17 @@
+package io.pgsink.write;
+
+/**
+ * The statements that COPY one column set's rows into the table.
+ *
+ * @param copy the {@code COPY ... FROM STDIN}: into the table itself, or into the staging table in upsert mode
+ * @param createStage in upsert mode, creates the session's staging table for this column set; otherwise null
+ * @param mergeStage in upsert mode, the {@code INSERT ... SELECT ... ON CONFLICT} from the staging table into the
+ *     table; otherwise null
+ */
+record CopySql(String copy, String createStage, String mergeStage) {
+
+    /** Whether rows go through a staging table (upsert mode) rather than straight into the table. */
+    boolean staged() {
+        return mergeStage != null;
+    }
+}

@@ -1,0 +1,242 @@
+package io.pgsink.write;
+
+import static io.pgsink.write.TestRecords.records;
+import static io.pgsink.write.TestRecords.writeAndCommit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
+import io.pgsink.config.UnknownFieldPolicy;
+import io.pgsink.config.WriteMethod;
+import io.pgsink.config.WriteMode;
+import io.pgsink.error.FailureClassifier;
+import io.pgsink.error.FailureKind;
+import io.pgsink.model.TableRef;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+
+/** What is particular to the COPY path: text-format encoding, streaming, staging tables, failing cleanly. */
+class CopyBatchWriterTest {
+
+    private static TableWriter open(DataSource pool, TableRef table, WriteMode mode) throws SQLException {
+        return TableWriter.open(pool, table, mode, List.of(), UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
+    }
+
+    private static BitSet columns(int... indexes) {
+        BitSet set = new BitSet();
+        for (int i : indexes) {
+            set.set(i);
+        }
+        return set;
+    }
+
+    @Test
+    void encodesTextFormatEscapingBackslashTabNewlineAndCarriageReturnWithNullAsBackslashN() {
+        StringBuilder line = new StringBuilder();
+        String[] values = {"a\\b\tc\nd\re", null, "\\N", "not set", "\u00fc \uD83D\uDE00 \"q\" \\."};
+
+        CopyEncoder.appendLine(values, columns(0, 1, 2, 4), line);
+
+        assertThat(line.toString())
+            .isEqualTo("a\\\\b\\tc\\nd\\re\t\\N\t\\\\N\t\u00fc \uD83D\uDE00 \"q\" \\\\.\n");
+    }
+
+    @Test
+    void streamsThroughAFixedBufferAndSendsARowLargerThanTheBufferOnItsOwn() throws SQLException {
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        List<Integer> chunks = new ArrayList<>();
+        CopyEncoder encoder = new CopyEncoder((bytes, offset, length) -> {
+            chunks.add(length);
+            sent.write(bytes, offset, length);
+        }, 16);
+        String big = "\u00e9".repeat(20);
+        List<String> values = List.of("abc", "d\te", big, "f", "\u20ac\u20ac\u20ac", "g");
+
+        for (int i = 0; i < values.size(); i++) {
+            encoder.write(new Row(i, columns(0), new String[] {values.get(i)}), columns(0));
+        }
+        encoder.flush();
+
+        assertThat(sent.toString(StandardCharsets.UTF_8))
+            .isEqualTo("abc\nd\\te\n" + big + "\nf\n\u20ac\u20ac\u20ac\ng\n");
+        assertThat(chunks).containsExactly(9, 41, 14);
+    }
+
+    @Test
+    void largeBatchesRoundTripAcrossManyBufferFlushes() throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, txt text");
+        Map<Long, String> expected = new HashMap<>();
+        List<ObjectNode> values = new ArrayList<>();
+        for (long id = 0; id < 20_000; id++) {
+            String text = id == 777 ? "\u00e9\t\\".repeat(100_000) : "row " + id + " \u00fc\n\\N\t\uD83D\uDE00";
+            expected.put(id, text);
+            values.add(TestRecords.object().put("id", id).put("txt", text));
+        }
+
+        writeAndCommit(open(TestPool.pool(), table, WriteMode.INSERT), TestRecords.records(values));
+
+        assertThat(TestPool.rows(table, "id", "txt")).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WriteMode.class)
+    void aBadRowFarIntoALargeCopyFailsItWholeAndLeavesTheConnectionIdle(WriteMode mode) throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, code varchar(5), txt text");
+        TableWriter writer = open(TestPool.pool(), table, mode);
+        List<String> json = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            json.add("{\"id\": " + i + ", \"code\": \"" + (i == 90_000 ? "too long" : "ok") + "\", \"txt\": \"x\"}");
+        }
+
+        try (WriteSession session = writer.openSession()) {
+            PreparedBatch batch = writer.prepare(records(json.toArray(String[]::new)));
+            assertThatThrownBy(() -> session.write(batch)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo("22001"));
+            assertThat(session.connection().unwrap(BaseConnection.class).getTransactionState())
+                .isEqualTo(TransactionState.IDLE);
+            assertThat(TestPool.count(table)).isZero();
+
+            try (BatchResults results = session.write(batch.slice(0, 90_000))) {
+                results.commit();
+            }
+        }
+        assertThat(TestPool.count(table)).isEqualTo(90_000);
+    }
+
+    /** Without the cancel, the ROLLBACK would wait forever for the unfinished COPY to release the connection. */
+    @ParameterizedTest
+    @EnumSource(WriteMode.class)
+    @Timeout(60)
+    void aClientSideFailureWhileStreamingCancelsTheCopyAndRollsBack(WriteMode mode) throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
+        TableWriter writer = open(TestPool.pool(), table, mode);
+        Row good = new Row(0, columns(0, 1), new String[] {"1", "a"});
+        Row broken = new Row(1, columns(0, 1), new String[] {"2"});
+
+        try (WriteSession session = writer.openSession()) {
+            assertThatThrownBy(() -> session.write(new PreparedBatch(List.of(good, broken), Map.of(), List.of())))
+                .isInstanceOf(ArrayIndexOutOfBoundsException.class);
+
+            try (BatchResults results = session.write(new PreparedBatch(List.of(good), Map.of(), List.of()))) {
+                results.commit();
+            }
+        }
+        assertThat(TestPool.rows(table, "id", "name")).containsExactlyEntriesOf(Map.of(1L, "a"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(WriteMode.class)
+    @Timeout(60)
+    void aConnectionLostMidCopyFailsAsTransientWithoutHanging(WriteMode mode) throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
+        String function = table.name() + "_die";
+        TestPool.execute(TestPool.pool(), "CREATE FUNCTION " + function + "() RETURNS trigger"
+            + " LANGUAGE plpgsql AS $$ BEGIN IF NEW.id = 5000 THEN PERFORM pg_terminate_backend(pg_backend_pid());"
+            + " PERFORM pg_sleep(1); END IF; RETURN NEW; END $$");
+        TestPool.execute(TestPool.pool(), "CREATE TRIGGER die BEFORE INSERT ON " + table.quoted()
+            + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+        List<String> json = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            json.add("{\"id\": " + i + ", \"name\": \"" + "x".repeat(50) + "\"}");
+        }
+
+        try (HikariDataSource oneConnection = TestPool.newPool(1)) {
+            TableWriter writer = open(oneConnection, table, mode);
+            WriteSession session = writer.openSession();
+            PreparedBatch batch = writer.prepare(records(json.toArray(String[]::new)));
+            assertThatThrownBy(() -> session.write(batch)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(FailureClassifier.classify(e)).isEqualTo(FailureKind.TRANSIENT));
+            session.close();
+        }
+        assertThat(TestPool.count(table)).isZero();
+    }
+
+    @Test
+    void upsertStagesEachColumnSetInOneTemporaryTablePerConnectionThatCommitEmpties() throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text, note text");
+        try (HikariDataSource oneConnection = TestPool.newPool(1)) {
+            TableWriter writer = open(oneConnection, table, WriteMode.UPSERT);
+            String[] batch = {"{\"id\": 1, \"name\": \"a\"}", "{\"id\": 2, \"note\": \"b\"}",
+                "{\"id\": 3, \"name\": \"c\"}"};
+
+            Map<String, Long> first = stagingTables(writer, batch);
+            Map<String, Long> second = stagingTables(writer, batch);
+
+            assertThat(first).hasSize(2).allSatisfy((name, rows) -> assertThat(rows).isZero());
+            assertThat(second).isEqualTo(first);
+        }
+        assertThat(TestPool.rows(table, "id", "coalesce(name, note)"))
+            .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "a", 2L, "b", 3L, "c"));
+    }
+
+    /** Writes the batch on a new session and returns its connection's staging tables with their row counts. */
+    private static Map<String, Long> stagingTables(TableWriter writer, String... json) throws SQLException {
+        Map<String, Long> tables = new HashMap<>();
+        try (WriteSession session = writer.openSession()) {
+            try (BatchResults results = session.write(writer.prepare(records(json)))) {
+                results.commit();
+            }
+            Connection connection = session.connection();
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT relname FROM"
+                + " pg_class WHERE relnamespace = pg_my_temp_schema() AND relname LIKE 'pgsink_stage_%'")) {
+                while (rs.next()) {
+                    tables.put(rs.getString(1), null);
+                }
+            }
+            for (String name : List.copyOf(tables.keySet())) {
+                try (Statement s = connection.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_temp." + TableRef.quote(name))) {
+                    rs.next();
+                    tables.put(name, rs.getLong(1));
+                }
+            }
+            connection.rollback();
+        }
+        return tables;
+    }
+
+    @Test
+    void upsertRunsNoDefaultOfTheTableForStagedRows() throws SQLException {
+        TableRef table = TestPool.createTable("seq bigserial, id bigint PRIMARY KEY, name text");
+
+        writeAndCommit(open(TestPool.pool(), table, WriteMode.UPSERT),
+            records("{\"id\": 10, \"name\": \"a\"}", "{\"id\": 11}", "{\"id\": 12, \"name\": \"c\"}"));
+
+        assertThat(TestPool.rows(table, "id", "seq::text").values()).as("one sequence value per row")
+            .containsExactlyInAnyOrder("1", "2", "3");
+    }
+
+    @Test
+    void aFailedFirstBatchDoesNotTakeItsStagingTableWithIt() throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text NOT NULL");
+        TableWriter writer = open(TestPool.pool(), table, WriteMode.UPSERT);
+
+        try (WriteSession session = writer.openSession()) {
+            PreparedBatch bad = writer.prepare(records("{\"id\": 1, \"name\": \"a\"}", "{\"id\": 2, \"name\": null}"));
+            assertThatThrownBy(() -> session.write(bad)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo("23502"));
+
+            try (BatchResults results = session.write(bad.slice(0, 1))) {
+                results.commit();
+            }
+        }
+        assertThat(TestPool.rows(table, "id", "name")).containsExactlyEntriesOf(Map.of(1L, "a"));
+    }
+}

@@ -1,0 +1,56 @@
+package io.pgsink.write;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgsink.model.SinkRecord;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds Kafka records holding JSON for the write tests, and writes them. */
+final class TestRecords {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private TestRecords() {
+    }
+
+    static ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    /** One record per JSON text, at consecutive offsets. */
+    static List<SinkRecord> records(String... json) {
+        List<SinkRecord> records = new ArrayList<>();
+        for (String value : json) {
+            records.add(record(records.size(), value.getBytes(StandardCharsets.UTF_8)));
+        }
+        return records;
+    }
+
+    static List<SinkRecord> records(List<? extends JsonNode> values) {
+        List<SinkRecord> records = new ArrayList<>(values.size());
+        for (JsonNode value : values) {
+            records.add(record(records.size(), value.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        return records;
+    }
+
+    static SinkRecord record(long offset, byte[] value) {
+        return new SinkRecord("events", 0, offset, 0L, null, value, List.of());
+    }
+
+    /** Writes and commits the records in one batch on a new session; returns the outcomes by record index. */
+    static List<RecordOutcome> writeAndCommit(TableWriter writer, List<SinkRecord> records) throws SQLException {
+        PreparedBatch batch = writer.prepare(records);
+        List<RecordOutcome> outcomes = new ArrayList<>();
+        try (WriteSession session = writer.openSession(); BatchResults results = session.write(batch)) {
+            results.forEachRemaining(outcomes::add);
+            results.commit();
+        }
+        outcomes.sort((a, b) -> Integer.compare(a.index(), b.index()));
+        return outcomes;
+    }
+}
