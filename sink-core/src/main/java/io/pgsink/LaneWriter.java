@@ -124,8 +124,10 @@ final class LaneWriter implements AutoCloseable {
     private void retryLater(SQLException e, int attempt, long failingSince)
         throws FatalWriteException, InterruptedException {
         FailureDescription description = FailureDescription.of(e);
-        // 25006: the server is read-only (a failed-over primary); that connection must never be used again.
-        discardSession("25006".equals(description.sqlState()));
+        // 25006: the server is read-only (a failed-over primary); 08: the connection is gone, possibly without the
+        // pool noticing (COPY runs on the unwrapped connection). Neither connection may be used again.
+        String state = description.sqlState();
+        discardSession(state != null && (state.equals("25006") || state.startsWith("08")));
         counters.retries.incrementAndGet();
         retried++;
         health.retrying("database write failing transiently (attempt " + attempt + "): " + description.message()
@@ -178,13 +180,14 @@ final class LaneWriter implements AutoCloseable {
 
     private void discardSession(boolean evict) {
         if (session != null) {
-            if (evict) {
-                table.evict(session);
-            }
             try {
                 session.close();
             } catch (SQLException e) {
                 LOG.debug("closing a failed session", e);
+            }
+            if (evict) {
+                // After close: evicting a connection still in use makes HikariCP close it under our feet.
+                table.evict(session);
             }
             session = null;
         }

@@ -91,7 +91,7 @@ public final class ConfigCatalog {
             "Longest a clean shutdown spends writing buffered batches and committing their offsets; "
                     + "records left over are read again after a restart.");
     static final ConfigKey<WriteMethod> WRITE_METHOD = ConfigKey.optional("write.method",
-            ValueType.choice(WriteMethod.class), "batch",
+            ValueType.choice(WriteMethod.class), "copy",
             "How rows are sent: copy streams them with COPY; batch sends a JDBC batch of INSERT statements.");
     static final ConfigKey<String> DEADLETTER_TOPIC = ConfigKey.optional("deadletter.topic",
             ValueType.text("a topic name", Pattern.compile("[a-zA-Z0-9._-]{1,249}"), "set a topic like orders.dlt"),

@@ -39,7 +39,9 @@ public final class FailureClassifier {
             default:
                 break;
         }
-        if (state.startsWith("22") || state.startsWith("23")) {
+        // 21000: an upsert met the same key twice in one statement (keys equal only to the database, e.g. 1.0
+        // and 1); splitting the batch, as for poison, writes them in separate statements, in order.
+        if (state.startsWith("22") || state.startsWith("23") || state.equals("21000")) {
             return FailureKind.POISON;
         }
         return FailureKind.FATAL;

@@ -122,7 +122,10 @@ public final class TableWriter {
         return keyColumns.stream().map(Column::name).collect(Collectors.joining(", ", "(", ")"));
     }
 
-    /** Takes the session's connection out of the pool for good, e.g. after it reached a read-only server. */
+    /**
+     * Takes a closed session's connection out of the pool for good, e.g. after it reached a read-only server.
+     * Call it after {@link WriteSession#close()}.
+     */
     public void evict(WriteSession session) {
         if (dataSource instanceof HikariDataSource) {
             ((HikariDataSource) dataSource).evictConnection(session.connection());

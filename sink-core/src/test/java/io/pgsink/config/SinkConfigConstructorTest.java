@@ -36,7 +36,7 @@ class SinkConfigConstructorTest {
         Map<String, String> consumer = new HashMap<>(Map.of("max.poll.records", "10"));
         SinkConfig config = new SinkConfig("kafka-1:9092", "g", topics, consumer, "jdbc:postgresql://h/db", null,
                 null, Map.of(), "orders", WriteMode.INSERT, List.of(), UnknownFieldPolicy.IGNORE, 10, 1024,
-                Duration.ZERO, 1, 1024 * 1024, Duration.ofSeconds(1), WriteMethod.BATCH, null,
+                Duration.ZERO, 1, 1024 * 1024, Duration.ofSeconds(1), WriteMethod.COPY, null,
                 Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ZERO, 0, Duration.ofMillis(250));
 
         topics.add("payments");
