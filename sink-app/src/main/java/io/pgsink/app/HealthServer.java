@@ -23,6 +23,7 @@ final class HealthServer implements AutoCloseable {
     }
 
     static HealthServer start(int port, SinkWorker worker) throws IOException {
+        HeapPeak.watch();
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/health", exchange -> health(exchange, worker.health()));
         server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4",
@@ -45,7 +46,8 @@ final class HealthServer implements AutoCloseable {
             + "pgsink_batch_target_records " + s.batchTargetRecords() + "\n"
             + "pgsink_isolation_writes_total " + s.isolationWrites() + "\n"
             + "pgsink_retries_total " + s.retries() + "\n"
-            + "pgsink_consumer_lag_records " + s.lag() + "\n";
+            + "pgsink_consumer_lag_records " + s.lag() + "\n"
+            + "jvm_heap_used_peak_bytes " + HeapPeak.bytes() + "\n";
     }
 
     private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
