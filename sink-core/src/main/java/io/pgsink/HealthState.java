@@ -1,5 +1,7 @@
 package io.pgsink;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The worker's current {@link Health}, set by the pipeline's threads, read by probes. */
@@ -7,6 +9,7 @@ final class HealthState {
 
     private final AtomicReference<Health> current =
         new AtomicReference<>(new Health(Health.Status.STARTING, "starting"));
+    private final Set<Integer> retryingLanes = ConcurrentHashMap.newKeySet();
 
     Health get() {
         return current.get();
@@ -16,15 +19,32 @@ final class HealthState {
         transition(new Health(Health.Status.RUNNING, "consuming and writing"));
     }
 
-    void writeSucceeded() {
-        Health now = current.get();
-        if (now.status() == Health.Status.DEGRADED) {
-            current.compareAndSet(now, new Health(Health.Status.RUNNING, "recovered"));
-        }
+    /** The view one writer lane reports through: DEGRADED lasts while any lane is retrying. */
+    LaneHealth lane(int id) {
+        return new LaneHealth(id);
     }
 
-    void retrying(String why) {
-        transition(new Health(Health.Status.DEGRADED, why));
+    final class LaneHealth {
+
+        private final int id;
+
+        private LaneHealth(int id) {
+            this.id = id;
+        }
+
+        void retrying(String why) {
+            retryingLanes.add(id);
+            transition(new Health(Health.Status.DEGRADED, why));
+        }
+
+        void succeeded() {
+            if (retryingLanes.remove(id) && retryingLanes.isEmpty()) {
+                Health now = current.get();
+                if (now.status() == Health.Status.DEGRADED) {
+                    current.compareAndSet(now, new Health(Health.Status.RUNNING, "recovered"));
+                }
+            }
+        }
     }
 
     void failed(String why) {

@@ -33,6 +33,8 @@ final class Lane {
 
     private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
     private static final int MAX_IN_FLIGHT = 2;
+    /** How long an interrupted writer gets to roll back and return its connection. */
+    private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
 
     private final int id;
     private final Batcher batcher;
@@ -139,13 +141,17 @@ final class Lane {
         return true;
     }
 
-    /** Stops the writer thread after its current batch (interrupting a retry wait) and closes its session. */
-    void close(Duration timeout) throws InterruptedException {
+    /** Asks the writer thread to stop after its queued batches and close its session; returns at once. */
+    void stop() {
         thread.submit(writer::close);
         thread.shutdown();
+    }
+
+    /** Waits for {@link #stop}; past the timeout, interrupts a write or retry wait and waits briefly for that. */
+    void awaitStopped(Duration timeout) throws InterruptedException {
         if (!thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             thread.shutdownNow();
-            thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            thread.awaitTermination(INTERRUPT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

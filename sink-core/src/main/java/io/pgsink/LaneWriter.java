@@ -37,12 +37,12 @@ final class LaneWriter implements AutoCloseable {
     private final DeadLetterSink deadLetters;
     private final RetryPolicy retries;
     private final Counters counters;
-    private final HealthState health;
+    private final HealthState.LaneHealth health;
     private WriteSession session;
     private long retried;
 
     LaneWriter(TableWriter table, DeadLetterSink deadLetters, RetryPolicy retries, Counters counters,
-               HealthState health) {
+               HealthState.LaneHealth health) {
         this.table = table;
         this.deadLetters = deadLetters;
         this.retries = retries;
@@ -97,7 +97,7 @@ final class LaneWriter implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             try {
                 commit(batch);
-                health.writeSucceeded();
+                health.succeeded();
                 return null;
             } catch (SQLException e) {
                 FailureKind kind = FailureClassifier.classify(e);
@@ -142,20 +142,22 @@ final class LaneWriter implements AutoCloseable {
     }
 
     private void deadLetter(int batchSize, List<Rejection> rejections) throws FatalWriteException, InterruptedException {
-        if (rejections.size() == batchSize && batchSize >= ALL_POISON_MIN_RECORDS) {
-            Rejection first = rejections.get(0);
+        // Duplicate keys do not count: in insert mode, records replayed after a crash all fail with 23505.
+        List<Rejection> notDuplicates = rejections.stream().filter(r -> !"23505".equals(r.sqlState())).toList();
+        if (notDuplicates.size() == batchSize && batchSize >= ALL_POISON_MIN_RECORDS) {
+            Rejection first = notDuplicates.get(0);
             throw new FatalWriteException("every record of a batch of " + batchSize + " was rejected (first: "
                 + first.reason() + "): this looks like a schema or mapping problem, not bad data; nothing was"
                 + " dead-lettered. Fix the table or the producer and restart the worker", null);
-        }
-        for (Rejection r : rejections) {
-            LOG.warn("dead-lettering {}: {} failure{}: {}", r.record().coordinates(), r.kind(),
-                r.sqlState() == null ? "" : " (SQLSTATE " + r.sqlState() + ")", r.reason());
         }
         try {
             deadLetters.send(rejections);
         } catch (DeadLetterException e) {
             throw new FatalWriteException(e.getMessage(), e);
+        }
+        for (Rejection r : rejections) {
+            LOG.warn("dead-lettered {}: {} failure{}: {}", r.record().coordinates(), r.kind(),
+                r.sqlState() == null ? "" : " (SQLSTATE " + r.sqlState() + ")", r.reason());
         }
         counters.recordsDeadLettered.addAndGet(rejections.size());
     }

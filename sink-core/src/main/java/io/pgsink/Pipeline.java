@@ -25,9 +25,12 @@ final class Pipeline implements RecordHandler {
     private final List<Lane> lanes;
     private final ConcurrentLinkedQueue<Lane.Completion> completions;
     private final long bufferMaxBytes;
+    private final HealthState health;
 
-    Pipeline(List<Lane> lanes, ConcurrentLinkedQueue<Lane.Completion> completions, long bufferMaxBytes) {
+    Pipeline(List<Lane> lanes, ConcurrentLinkedQueue<Lane.Completion> completions, long bufferMaxBytes,
+             HealthState health) {
         this.lanes = List.copyOf(lanes);
+        this.health = health;
         this.completions = completions;
         this.bufferMaxBytes = bufferMaxBytes;
     }
@@ -57,7 +60,8 @@ final class Pipeline implements RecordHandler {
     @Override
     public Set<PartitionRef> blocked(Collection<PartitionRef> assigned) {
         long buffered = lanes.stream().mapToLong(Lane::bufferedBytes).sum();
-        if (buffered >= bufferMaxBytes) {
+        // While writes are retrying, fetching more only fills memory: pause until the database is back.
+        if (buffered >= bufferMaxBytes || health.get().status() == Health.Status.DEGRADED) {
             return Set.copyOf(assigned);
         }
         return assigned.stream().filter(p -> laneOf(p).failed()).collect(Collectors.toSet());

@@ -30,6 +30,8 @@ final class Resources {
 
     /** How long a writer waits for a pooled connection before treating it as a transient failure. */
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    /** How much longer than statement_timeout the client waits on a silent socket before giving up on it. */
+    private static final Duration SOCKET_GRACE = Duration.ofSeconds(30);
 
     private final HikariDataSource pool;
     private final TableWriter tableWriter;
@@ -126,6 +128,12 @@ final class Resources {
         hikari.addDataSourceProperty("logServerErrorDetail", "false");
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         hikari.addDataSourceProperty("ApplicationName", "pgsink");
+        // statement_timeout is enforced by the server; a half-open TCP connection needs a client-side bound too.
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        if (!config.statementTimeout().isZero()) {
+            hikari.addDataSourceProperty("socketTimeout",
+                Long.toString(config.statementTimeout().plus(SOCKET_GRACE).toSeconds()));
+        }
         return hikari;
     }
 
@@ -144,6 +152,12 @@ final class Resources {
 
     private static Map<String, Object> producerConfig(SinkConfig config, String workerId) {
         Map<String, Object> p = new HashMap<>();
+        // The dead-letter producer talks to the same cluster: it needs the consumer's connection security.
+        config.consumerOverrides().forEach((key, value) -> {
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                p.put(key, value);
+            }
+        });
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, workerId + "-deadletter");
         return p;

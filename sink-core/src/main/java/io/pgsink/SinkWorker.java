@@ -107,7 +107,8 @@ public final class SinkWorker implements AutoCloseable {
      * producer and the pool, in that order, within about twice {@code shutdown.timeout.ms}. Idempotent.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        // synchronized: a second caller (a signal's shutdown hook) waits for a close already under way.
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -115,8 +116,10 @@ public final class SinkWorker implements AutoCloseable {
         List<Exception> failures = new ArrayList<>();
         try {
             pollThread.join(config.shutdownTimeout().multipliedBy(2).toMillis());
+            lanes.forEach(Lane::stop);
+            long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
             for (Lane lane : lanes) {
-                lane.close(config.shutdownTimeout());
+                lane.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -162,10 +165,10 @@ public final class SinkWorker implements AutoCloseable {
                 Batcher batcher = new Batcher(Clock.systemUTC(), sizeTarget(config), config.batchMaxBytes(),
                     config.batchLinger());
                 LaneWriter writer = new LaneWriter(table, deadLetters, new RetryPolicy(RETRY_INITIAL, RETRY_MAX,
-                    config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()), counters, health);
+                    config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()), counters, health.lane(i));
                 lanes.add(new Lane(i, batcher, writer, completions, health));
             }
-            return new WorkerParts(lanes, new Pipeline(lanes, completions, config.bufferMaxBytes()), health, counters);
+            return new WorkerParts(lanes, new Pipeline(lanes, completions, config.bufferMaxBytes(), health), health, counters);
         }
     }
 }

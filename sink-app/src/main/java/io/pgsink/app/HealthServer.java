@@ -39,15 +39,23 @@ final class HealthServer implements AutoCloseable {
     }
 
     static String metrics(SinkStats s) {
-        return "pgsink_records_written_total " + s.recordsWritten() + "\n"
-            + "pgsink_records_deadlettered_total " + s.recordsDeadLettered() + "\n"
-            + "pgsink_batches_committed_total " + s.batchesCommitted() + "\n"
-            + "pgsink_batch_last_records " + s.lastBatchRecords() + "\n"
-            + "pgsink_batch_target_records " + s.batchTargetRecords() + "\n"
-            + "pgsink_isolation_writes_total " + s.isolationWrites() + "\n"
-            + "pgsink_retries_total " + s.retries() + "\n"
-            + "pgsink_consumer_lag_records " + s.lag() + "\n"
-            + "jvm_heap_used_peak_bytes " + HeapPeak.bytes() + "\n";
+        return counter("pgsink_records_written_total", s.recordsWritten())
+            + counter("pgsink_records_deadlettered_total", s.recordsDeadLettered())
+            + counter("pgsink_batches_committed_total", s.batchesCommitted())
+            + gauge("pgsink_batch_last_records", s.lastBatchRecords())
+            + gauge("pgsink_batch_target_records", s.batchTargetRecords())
+            + counter("pgsink_isolation_writes_total", s.isolationWrites())
+            + counter("pgsink_retries_total", s.retries())
+            + gauge("pgsink_consumer_lag_records", s.lag())
+            + gauge("jvm_heap_used_peak_bytes", HeapPeak.bytes());
+    }
+
+    private static String counter(String name, long value) {
+        return "# TYPE " + name + " counter\n" + name + " " + value + "\n";
+    }
+
+    private static String gauge(String name, long value) {
+        return "# TYPE " + name + " gauge\n" + name + " " + value + "\n";
     }
 
     private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {

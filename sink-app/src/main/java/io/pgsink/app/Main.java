@@ -10,7 +10,8 @@ public final class Main {
 
     static final int EXIT_FAILED = 1;
     static final int EXIT_CONFIG = 2;
-    static final int EXIT_START_FAILED = 3;
+    /** Not 3: -XX:+ExitOnOutOfMemoryError exits with 3. */
+    static final int EXIT_START_FAILED = 4;
     static final int EXIT_USAGE = 64;
 
     private static final String USAGE = String.join("\n",
@@ -23,7 +24,8 @@ public final class Main {
         "                         start an embedded Kafka and PostgreSQL, publish sample events, sink them",
         "                         and check the table holds exactly what was published",
         "",
-        "exit codes: 0 ok, 1 failed while running, 2 bad configuration, 3 could not start, 64 bad usage");
+        "exit codes: 0 ok, 1 failed while running (a fatal error stopped writing), 2 bad configuration,",
+        "            4 could not start (database or table), 64 bad usage; 143 after SIGTERM");
 
     private Main() {
     }

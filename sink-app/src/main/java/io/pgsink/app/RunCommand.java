@@ -1,5 +1,6 @@
 package io.pgsink.app;
 
+import io.pgsink.Health;
 import io.pgsink.SinkWorker;
 import io.pgsink.config.ConfigException;
 import io.pgsink.config.SinkConfig;
@@ -49,10 +50,12 @@ final class RunCommand {
             stopped.countDown();
         }, "pgsink-shutdown"));
         try (HealthServer http = config.httpPort() == 0 ? null : HealthServer.start(config.httpPort(), worker)) {
-            while (!worker.awaitStop(Duration.ofSeconds(1))) {
-                // Runs until a signal's shutdown hook closes the worker, or the consumer dies.
+            while (!worker.awaitStop(Duration.ofSeconds(1)) && worker.health().status() != Health.Status.FAILED) {
+                // Runs until a signal's shutdown hook closes the worker, the consumer dies, or writing fails.
             }
             if (!signalled.get()) {
+                // Fatal: exit, so that a supervisor notices and restarts once an operator has fixed the cause.
+                err.println("pgsink stopped: " + worker.health().detail());
                 worker.close();
                 return Main.EXIT_FAILED;
             }

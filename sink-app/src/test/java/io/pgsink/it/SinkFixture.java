@@ -102,9 +102,12 @@ final class SinkFixture {
     }
 
     KafkaProducer<byte[], byte[]> producer() {
+        // One request in flight and generous timeouts: on a loaded 2-core machine the in-JVM broker can be slow to
+        // answer, and retried pipelined requests then fail with OUT_OF_ORDER_SEQUENCE_NUMBER.
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap(),
-            ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 262_144),
-            new ByteArraySerializer(), new ByteArraySerializer());
+            ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 262_144,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     long rowCount() throws SQLException {

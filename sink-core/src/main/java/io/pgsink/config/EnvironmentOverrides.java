@@ -3,6 +3,7 @@ package io.pgsink.config;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,6 +25,9 @@ import java.util.TreeMap;
 final class EnvironmentOverrides {
 
     static final String PREFIX = "PGSINK_";
+    /** Variables with the prefix that are not settings: the log level (read by logback), the test fixture's. */
+    static final Set<String> NOT_SETTINGS = Set.of("PGSINK_LOG_LEVEL");
+    private static final String TEST_PREFIX = "PGSINK_TEST_";
     private static final String CONSUMER_PREFIX = envPrefix(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
     private static final String POOL_PREFIX = envPrefix(ConfigCatalog.POSTGRES_POOL_PREFIX);
 
@@ -33,7 +37,7 @@ final class EnvironmentOverrides {
     static Map<String, String> apply(Map<String, String> properties, Map<String, String> environment) {
         Map<String, String> merged = new TreeMap<>(properties);
         new TreeMap<>(environment).forEach((variable, value) -> {
-            if (variable.startsWith(PREFIX)) {
+            if (variable.startsWith(PREFIX) && !NOT_SETTINGS.contains(variable) && !variable.startsWith(TEST_PREFIX)) {
                 merged.put(keyFor(variable), value);
             }
         });

@@ -19,7 +19,10 @@ final class PassThroughRules {
             "group.id", "set kafka.group.id instead",
             "enable.auto.commit", "pgsink commits offsets only after their rows are written; remove it",
             "key.deserializer", "pgsink reads raw bytes and decodes them itself; remove it",
-            "value.deserializer", "pgsink reads raw bytes and decodes them itself; remove it");
+            "value.deserializer", "pgsink reads raw bytes and decodes them itself; remove it",
+            "partition.assignment.strategy", "pgsink uses cooperative-sticky assignment so that a rebalance only"
+                    + " moves the partitions it has to; remove it",
+            "group.protocol", "pgsink uses the classic group protocol with cooperative-sticky assignment; remove it");
 
     /** Managed HikariCP settings and how to fix each. */
     static final Map<String, String> MANAGED_POOL = ordered(

@@ -27,7 +27,8 @@ final class ReferenceDoc {
                 .append("Every key can also be set by an environment variable named `PGSINK_` plus the key in upper ")
                 .append("case with `.` and `-` written as `_`, e.g. `PGSINK_BATCH_MAX_RECORDS` for ")
                 .append("`batch.max.records`. The environment wins over the file. A `PGSINK_` variable that maps to ")
-                .append("no key is reported as a problem; other variables are ignored.\n\n")
+                .append("no key is reported as a problem, except `PGSINK_LOG_LEVEL` (read by the logging ")
+                .append("configuration) and the test suite's `PGSINK_TEST_*`; other variables are ignored.\n\n")
                 .append("## Pass-through settings\n\n")
                 .append(passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX, "the Kafka consumer",
                         "PGSINK_KAFKA_CONSUMER_MAX_POLL_RECORDS", "max.poll.records",
