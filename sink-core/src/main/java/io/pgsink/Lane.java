@@ -5,6 +5,8 @@ import io.pgsink.batch.Batcher;
 import io.pgsink.batch.SizeTarget;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
+import io.pgsink.write.FatalWriteException;
+import io.pgsink.write.LaneWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

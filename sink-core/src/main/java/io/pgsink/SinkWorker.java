@@ -9,11 +9,13 @@ import io.pgsink.consume.PollLoop;
 import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
+import io.pgsink.write.LaneWriter;
 import io.pgsink.write.TableWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -53,7 +55,7 @@ public final class SinkWorker implements AutoCloseable {
     private final Thread pollThread;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SinkWorker(SinkConfig config, Resources resources, WorkerParts parts) {
+    private SinkWorker(SinkConfig config, Resources resources, WorkerParts parts, String workerId) {
         this.config = config;
         this.resources = resources;
         this.lanes = parts.lanes();
@@ -61,8 +63,7 @@ public final class SinkWorker implements AutoCloseable {
         this.health = parts.health();
         this.counters = parts.counters();
         this.lag = new LagGauge();
-        this.pollLoop = new PollLoop(resources.consumer(), config.topics(), pipeline, pollTimeout(config),
-            config.shutdownTimeout(), lag);
+        this.pollLoop = PollLoop.create(config, workerId, pipeline, lag);
         this.pollThread = new Thread(this::runPollLoop, "pgsink-poll");
     }
 
@@ -71,18 +72,21 @@ public final class SinkWorker implements AutoCloseable {
      * cannot be reached or the table does not fit the settings.
      */
     public static SinkWorker start(SinkConfig config) {
-        Resources resources = Resources.open(config);
+        String workerId = "pgsink-" + UUID.randomUUID().toString().substring(0, 8);
+        Resources resources = Resources.open(config, workerId);
         try {
             TableWriter table = resources.tableWriter();
             WorkerParts parts = WorkerParts.build(config, table, resources.deadLetters());
-            SinkWorker worker = new SinkWorker(config, resources, parts);
+            SinkWorker worker = new SinkWorker(config, resources, parts, workerId);
             worker.pollThread.start();
             worker.health.running();
             LOG.info("pgsink worker started: topics {} -> table {} ({} mode, key {}), {} writer lane(s)",
                 config.topics(), config.table(), config.writeMode(), table.keyDescription(), parts.lanes().size());
             return worker;
         } catch (RuntimeException e) {
-            resources.closeQuietly(e);
+            List<Exception> failures = new ArrayList<>();
+            resources.closeAll(failures);
+            failures.forEach(e::addSuppressed);
             throw e;
         }
     }
@@ -148,11 +152,6 @@ public final class SinkWorker implements AutoCloseable {
             config.batchMaxRecords(), config.batchTargetLatency());
     }
 
-    private static Duration pollTimeout(SinkConfig config) {
-        long linger = config.batchLinger().toMillis();
-        return Duration.ofMillis(Math.max(5, Math.min(100, linger)));
-    }
-
     /** The stages that carry records, built once the resources are open. */
     private record WorkerParts(List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters) {
 
@@ -165,7 +164,7 @@ public final class SinkWorker implements AutoCloseable {
                 Batcher batcher = new Batcher(Clock.systemUTC(), sizeTarget(config), config.batchMaxBytes(),
                     config.batchLinger());
                 LaneWriter writer = new LaneWriter(table, deadLetters, new RetryPolicy(RETRY_INITIAL, RETRY_MAX,
-                    config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()), counters, health.lane(i));
+                    config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()), counters.listener(health.lane(i)));
                 lanes.add(new Lane(i, batcher, writer, completions, health));
             }
             return new WorkerParts(lanes, new Pipeline(lanes, completions, config.bufferMaxBytes(), health), health, counters);

@@ -10,7 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import io.pgsink.config.SinkConfig;
+import java.util.HashMap;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -33,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class PollLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
+    /** Records per poll: batches span polls, so this only sizes the hand-over, not the batches. */
+    private static final int MAX_POLL_RECORDS = 2000;
 
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
@@ -43,14 +51,35 @@ public final class PollLoop implements Runnable {
     private final LagGauge lag;
     private volatile boolean closing;
 
-    public PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, RecordHandler handler,
-                    Duration pollTimeout, Duration shutdownTimeout, LagGauge lag) {
+    private PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, RecordHandler handler,
+                     Duration pollTimeout, Duration shutdownTimeout, LagGauge lag) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.pollTimeout = pollTimeout;
         this.shutdownTimeout = shutdownTimeout;
         this.lag = lag;
+    }
+
+    /**
+     * Creates the worker's consumer: raw bytes, no auto-commit, cooperative-sticky assignment, reading from the
+     * earliest offset when the group has none (a sink should not skip what is already in the topic).
+     */
+    public static PollLoop create(SinkConfig config, String clientId, RecordHandler handler, LagGauge lag) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        c.putAll(config.consumerOverrides());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+        // Poll often enough for the linger timer, but never spin.
+        Duration pollTimeout = Duration.ofMillis(Math.max(5, Math.min(100, config.batchLinger().toMillis())));
+        return new PollLoop(consumer, config.topics(), handler, pollTimeout, config.shutdownTimeout(), lag);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.pgsink.deadletter;
 
+import io.pgsink.config.SinkConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,20 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
         this.topicFor = topicFor;
         this.headers = headers;
         this.timeout = timeout;
+    }
+
+    /** The worker's dead-letter sink: same cluster and connection security as its consumer. */
+    public static KafkaDeadLetterSink create(SinkConfig config, String workerId) {
+        Map<String, Object> p = new HashMap<>();
+        config.consumerOverrides().forEach((key, value) -> {
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                p.put(key, value);
+            }
+        });
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, workerId + "-deadletter");
+        return new KafkaDeadLetterSink(p, config::deadLetterTopicFor, new DeadLetterHeaders(config.groupId(),
+            workerId), config.deadLetterTimeout());
     }
 
     @Override

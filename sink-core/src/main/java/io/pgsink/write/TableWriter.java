@@ -1,6 +1,7 @@
 package io.pgsink.write;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.pgsink.config.SinkConfig;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
@@ -67,6 +68,22 @@ public final class TableWriter {
                 + " and key.columns is empty: set key.columns to the columns of a unique constraint");
         }
         return new TableWriter(dataSource, schema, mode, keys, unknownFields, method);
+    }
+
+    /**
+     * Opens the writer for a worker's settings.
+     *
+     * @throws SchemaException when the table does not fit the settings
+     * @throws IllegalStateException when the table cannot be read (database unreachable, say)
+     */
+    public static TableWriter forConfig(DataSource dataSource, SinkConfig config) {
+        try {
+            return open(dataSource, TableRef.parse(config.table()), config.writeMode(), config.keyColumns(),
+                config.unknownFields(), config.writeMethod());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read table " + config.table() + " from "
+                + config.redactedPostgresUrl() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Decodes a batch; in upsert mode a later record with the same key supersedes an earlier one. */

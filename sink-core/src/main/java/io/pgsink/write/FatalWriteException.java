@@ -1,9 +1,9 @@
-package io.pgsink;
+package io.pgsink.write;
 
 /** Writing cannot go on without an operator: schema drift, permissions, an unwritable dead-letter topic. */
-final class FatalWriteException extends Exception {
+public final class FatalWriteException extends Exception {
 
-    FatalWriteException(String message, Throwable cause) {
+    public FatalWriteException(String message, Throwable cause) {
         super(message, cause);
     }
 }

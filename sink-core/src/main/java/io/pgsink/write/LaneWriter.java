@@ -1,4 +1,4 @@
-package io.pgsink;
+package io.pgsink.write;
 
 import io.pgsink.batch.Batch;
 import io.pgsink.deadletter.DeadLetterException;
@@ -8,13 +8,6 @@ import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.FailureClassifier;
 import io.pgsink.error.FailureKind;
 import io.pgsink.model.SinkRecord;
-import io.pgsink.write.BatchResults;
-import io.pgsink.write.CommitUnknownException;
-import io.pgsink.write.DecodeException;
-import io.pgsink.write.FailureDescription;
-import io.pgsink.write.PreparedBatch;
-import io.pgsink.write.TableWriter;
-import io.pgsink.write.WriteSession;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * failures retried with backoff (forever: the poll loop pauses fetching meanwhile, so the worker stays in its
  * group), bad records isolated by bisection and dead-lettered, fatal failures thrown.
  */
-final class LaneWriter implements AutoCloseable {
+public final class LaneWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LaneWriter.class);
     /** A batch at least this large whose every record is poison points at the schema, not at the data. */
@@ -36,25 +29,22 @@ final class LaneWriter implements AutoCloseable {
     private final TableWriter table;
     private final DeadLetterSink deadLetters;
     private final RetryPolicy retries;
-    private final Counters counters;
-    private final HealthState.LaneHealth health;
+    private final WriteListener listener;
     private WriteSession session;
     private long retried;
 
-    LaneWriter(TableWriter table, DeadLetterSink deadLetters, RetryPolicy retries, Counters counters,
-               HealthState.LaneHealth health) {
+    public LaneWriter(TableWriter table, DeadLetterSink deadLetters, RetryPolicy retries, WriteListener listener) {
         this.table = table;
         this.deadLetters = deadLetters;
         this.retries = retries;
-        this.counters = counters;
-        this.health = health;
+        this.listener = listener;
     }
 
     /**
      * Returns once every record of the batch is in a committed transaction or acknowledged as dead-lettered;
      * returns how many transient failures were retried on the way.
      */
-    long write(Batch batch) throws FatalWriteException, InterruptedException {
+    public long write(Batch batch) throws FatalWriteException, InterruptedException {
         long retriesBefore = retried;
         List<SinkRecord> records = batch.records();
         PreparedBatch prepared = table.prepare(records);
@@ -68,8 +58,7 @@ final class LaneWriter implements AutoCloseable {
         if (!rejections.isEmpty()) {
             deadLetter(records.size(), rejections);
         }
-        counters.recordsWritten.addAndGet(records.size() - rejections.size());
-        counters.lastBatchRecords.set(records.size());
+        listener.handled(records.size() - rejections.size(), rejections.size());
         return retried - retriesBefore;
     }
 
@@ -86,7 +75,7 @@ final class LaneWriter implements AutoCloseable {
             return;
         }
         int middle = indexes.size() / 2;
-        counters.isolationWrites.addAndGet(2);
+        listener.split();
         isolate(batch.slice(0, middle), records, rejections, depth + 1);
         isolate(batch.slice(middle, indexes.size()), records, rejections, depth + 1);
     }
@@ -97,7 +86,7 @@ final class LaneWriter implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             try {
                 commit(batch);
-                health.succeeded();
+                listener.succeeded();
                 return null;
             } catch (SQLException e) {
                 FailureKind kind = FailureClassifier.classify(e);
@@ -118,7 +107,7 @@ final class LaneWriter implements AutoCloseable {
             results.forEachRemaining(outcome -> { });
             results.commit();
         }
-        counters.batchesCommitted.incrementAndGet();
+        listener.committed();
     }
 
     private void retryLater(SQLException e, int attempt, long failingSince)
@@ -128,9 +117,8 @@ final class LaneWriter implements AutoCloseable {
         // pool noticing (COPY runs on the unwrapped connection). Neither connection may be used again.
         String state = description.sqlState();
         discardSession(state != null && (state.equals("25006") || state.startsWith("08")));
-        counters.retries.incrementAndGet();
         retried++;
-        health.retrying("database write failing transiently (attempt " + attempt + "): " + description.message()
+        listener.retrying("database write failing transiently (attempt " + attempt + "): " + description.message()
             + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
         LOG.warn("transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",
             attempt, description.sqlState(), description.message());
@@ -159,7 +147,6 @@ final class LaneWriter implements AutoCloseable {
             LOG.warn("dead-lettered {}: {} failure{}: {}", r.record().coordinates(), r.kind(),
                 r.sqlState() == null ? "" : " (SQLSTATE " + r.sqlState() + ")", r.reason());
         }
-        counters.recordsDeadLettered.addAndGet(rejections.size());
     }
 
     private static Rejection decodeRejection(SinkRecord record, DecodeException e) {
