@@ -176,10 +176,14 @@ final class Lane {
         SizeTarget target = batcher.sizeTarget();
         try {
             long started = target.startWrite();
+            int before = target.records();
             if (writer.write(batch) == 0) {
                 target.written(started, batch.size());
             } else {
                 target.failed();
+            }
+            if (target.records() != before) {
+                LOG.debug("lane {}: batch size target {} -> {}", id, before, target.records());
             }
             completions.add(new Completion(this, batch));
             handled = true;
