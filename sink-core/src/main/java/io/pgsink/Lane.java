@@ -49,6 +49,7 @@ final class Lane {
     private long inFlightBytes;
     private long readyBytes;
     private volatile boolean failed;
+    private volatile boolean stopping;
 
     /** A batch this lane finished: every record handled. */
     record Completion(Lane lane, Batch batch) {
@@ -143,8 +144,13 @@ final class Lane {
         return true;
     }
 
-    /** Asks the writer thread to stop after its queued batches and close its session; returns at once. */
+    /**
+     * Stops the writer after the batch it is writing, skipping queued ones, and closes its session; returns at
+     * once. Called once the final offsets are committed: a batch started after that would be written again after
+     * a restart.
+     */
     void stop() {
+        stopping = true;
         thread.submit(writer::close);
         thread.shutdown();
     }
@@ -169,7 +175,7 @@ final class Lane {
     }
 
     private void run(Batch batch) {
-        if (failed) {
+        if (failed || stopping) {
             return;
         }
         boolean handled = false;

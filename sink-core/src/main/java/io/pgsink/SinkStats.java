@@ -3,7 +3,7 @@ package io.pgsink;
 /**
  * A snapshot of the worker's counters since start.
  *
- * @param recordsWritten records handled by a committed database transaction (superseded upserts included)
+ * @param recordsWritten records in a committed database transaction
  * @param recordsDeadLettered records acknowledged by the dead-letter topic
  * @param batchesCommitted database transactions committed
  * @param lastBatchRecords records in the most recent batch

@@ -14,6 +14,8 @@ import org.apache.kafka.common.TopicPartition;
 final class OffsetTracker {
 
     private final Map<TopicPartition, Long> uncommitted = new HashMap<>();
+    /** The highest offset handed to a commit so far, per partition: a failed older commit must not undercut it. */
+    private final Map<TopicPartition, Long> highestTaken = new HashMap<>();
 
     void handled(Map<PartitionRef, Long> lastHandled, Collection<TopicPartition> assigned) {
         lastHandled.forEach((ref, offset) -> {
@@ -31,17 +33,30 @@ final class OffsetTracker {
     /** The offsets to commit now; they count as committed once taken (a failed async commit is superseded). */
     Map<TopicPartition, OffsetAndMetadata> take() {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        uncommitted.forEach((tp, next) -> commit.put(tp, new OffsetAndMetadata(next)));
+        uncommitted.forEach((tp, next) -> {
+            commit.put(tp, new OffsetAndMetadata(next));
+            highestTaken.merge(tp, next, Math::max);
+        });
         uncommitted.clear();
         return commit;
     }
 
-    /** Puts offsets back after a failed synchronous commit, unless a newer one arrived meanwhile. */
-    void restore(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        offsets.forEach((tp, om) -> uncommitted.merge(tp, om.offset(), Math::max));
+    /**
+     * Puts offsets of a failed commit back, to go with the next one: only for partitions still assigned, and only
+     * where no newer offset has been handed to a commit since (that one supersedes it).
+     */
+    void restore(Map<TopicPartition, OffsetAndMetadata> offsets, Collection<TopicPartition> assigned) {
+        offsets.forEach((tp, om) -> {
+            if (assigned.contains(tp) && om.offset() >= highestTaken.getOrDefault(tp, 0L)) {
+                uncommitted.merge(tp, om.offset(), Math::max);
+            }
+        });
     }
 
     void forget(Collection<TopicPartition> partitions) {
-        partitions.forEach(uncommitted::remove);
+        partitions.forEach(tp -> {
+            uncommitted.remove(tp);
+            highestTaken.remove(tp);
+        });
     }
 }

@@ -84,8 +84,8 @@ public final class PollLoop implements Runnable {
 
     @Override
     public void run() {
-        consumer.subscribe(topics, new Rebalance());
         try {
+            consumer.subscribe(topics, new Rebalance());
             while (!closing) {
                 pollOnce();
             }
@@ -140,18 +140,30 @@ public final class PollLoop implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> commit = offsets.take();
         if (sync) {
             try {
-                consumer.commitSync(commit);
+                commitSyncThroughWakeup(commit);
             } catch (RuntimeException e) {
-                offsets.restore(commit);
+                offsets.restore(commit, consumer.assignment());
                 throw e;
             }
         } else {
             consumer.commitAsync(commit, (committed, error) -> {
                 if (error != null) {
                     LOG.debug("async offset commit failed; will retry with the next commit", error);
-                    offsets.restore(committed);
+                    offsets.restore(committed, consumer.assignment());
                 }
             });
+        }
+    }
+
+    /**
+     * {@code shutdown()} may have called {@code wakeup()} while this thread was outside {@code poll()}; the next
+     * blocking call then throws once. A commit that must happen is retried after that one-shot wakeup.
+     */
+    private void commitSyncThroughWakeup(Map<TopicPartition, OffsetAndMetadata> commit) {
+        try {
+            consumer.commitSync(commit);
+        } catch (WakeupException e) {
+            consumer.commitSync(commit);
         }
     }
 

@@ -66,7 +66,11 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
         List<Future<RecordMetadata>> acks = new ArrayList<>(rejections.size());
         try {
             for (Rejection rejection : rejections) {
-                acks.add(producer.send(toProducerRecord(rejection)));
+                Future<RecordMetadata> ack = producer.send(toProducerRecord(rejection));
+                if (ack.isDone()) {
+                    ack.get(); // failed already (no metadata within max.block.ms): don't wait that long again
+                }
+                acks.add(ack);
             }
             producer.flush();
             long deadline = System.nanoTime() + timeout.toNanos();

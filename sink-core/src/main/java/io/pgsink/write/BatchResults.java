@@ -26,10 +26,13 @@ public final class BatchResults implements AutoCloseable {
     private final List<BatchResource> resources;
     private final List<RecordOutcome> outcomes;
     private int next;
+    private final long transactionId;
     private boolean committed;
     private boolean closed;
 
-    BatchResults(WriteSession session, List<BatchResource> resources, List<RecordOutcome> outcomes) {
+    BatchResults(WriteSession session, long transactionId, List<BatchResource> resources,
+                 List<RecordOutcome> outcomes) {
+        this.transactionId = transactionId;
         this.session = session;
         this.resources = new ArrayList<>(resources);
         this.outcomes = List.copyOf(outcomes);
@@ -58,11 +61,18 @@ public final class BatchResults implements AutoCloseable {
         try {
             session.connection().commit();
         } catch (SQLException e) {
-            // A definite server answer (say a deferred constraint) means rolled back; no answer means unknown.
+            // A definite server answer (say a deferred constraint) means rolled back. No answer, or the server
+            // going down under the COMMIT (57P01-57P03), means it may have committed.
             String state = e.getSQLState();
-            throw state == null || state.startsWith("08") ? new CommitUnknownException(e) : e;
+            boolean unknown = state == null || state.startsWith("08") || state.startsWith("57P0");
+            throw unknown ? new CommitUnknownException(e, transactionId) : e;
         }
         committed = true;
+    }
+
+    /** The id of this batch's transaction ({@code txid_current()}). */
+    public long transactionId() {
+        return transactionId;
     }
 
     public boolean isClosed() {

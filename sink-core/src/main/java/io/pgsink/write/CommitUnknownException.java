@@ -9,8 +9,16 @@ import java.sql.SQLException;
  */
 public final class CommitUnknownException extends SQLException {
 
-    public CommitUnknownException(SQLException cause) {
+    private final long transactionId;
+
+    public CommitUnknownException(SQLException cause, long transactionId) {
         super("COMMIT failed; the batch may or may not be in the table: " + cause.getMessage(),
             cause.getSQLState(), cause.getErrorCode(), cause);
+        this.transactionId = transactionId;
+    }
+
+    /** The transaction's id ({@code txid_current()}), to ask the server later what became of it. */
+    public long transactionId() {
+        return transactionId;
     }
 }

@@ -65,7 +65,8 @@ final class CopyBatchWriter implements BatchWriter {
         CopySql sql = templates.copy(columns);
         copy(sql.copy(), columns, rows, open);
         if (sql.staged()) {
-            merge(sql.mergeStage(), open);
+            execute(sql.mergeStage(), open);
+            execute(sql.clearStage(), open);
         }
         List<RecordOutcome> outcomes = new ArrayList<>(rows.size());
         rows.forEach(row -> outcomes.add(new RecordOutcome(row.index(), 1)));
@@ -83,10 +84,10 @@ final class CopyBatchWriter implements BatchWriter {
         copyIn.endCopy();
     }
 
-    private void merge(String sql, List<BatchResource> open) throws SQLException {
-        PreparedStatement merge = connection.prepareStatement(sql);
-        open.add(merge::close);
-        merge.executeUpdate();
+    private void execute(String sql, List<BatchResource> open) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        open.add(statement::close);
+        statement.executeUpdate();
     }
 
     /** A COPY left unfinished holds the connection: no other statement, not even ROLLBACK, runs until it ends. */

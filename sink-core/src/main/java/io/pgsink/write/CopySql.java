@@ -7,8 +7,10 @@ package io.pgsink.write;
  * @param createStage in upsert mode, creates the session's staging table for this column set; otherwise null
  * @param mergeStage in upsert mode, the {@code INSERT ... SELECT ... ON CONFLICT} from the staging table into the
  *     table; otherwise null
+ * @param clearStage in upsert mode, empties the staging table after a merge, so that the next generation of the
+ *     same batch (see {@link PreparedBatch#generations}) merges only its own rows; otherwise null
  */
-record CopySql(String copy, String createStage, String mergeStage) {
+record CopySql(String copy, String createStage, String mergeStage, String clearStage) {
 
     /** Whether rows go through a staging table (upsert mode) rather than straight into the table. */
     boolean staged() {

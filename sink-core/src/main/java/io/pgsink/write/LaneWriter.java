@@ -12,13 +12,14 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes one lane's batches on the lane's thread: each batch in one transaction on the lane's session, transient
- * failures retried with backoff (forever: the poll loop pauses fetching meanwhile, so the worker stays in its
- * group), bad records isolated by bisection and dead-lettered, fatal failures thrown.
+ * failures retried with backoff until {@code write.retry.budget.ms} (the poll loop pauses fetching meanwhile, so
+ * the worker stays in its group), bad records isolated by bisection and dead-lettered, fatal failures thrown.
  */
 public final class LaneWriter implements AutoCloseable {
 
@@ -88,9 +89,17 @@ public final class LaneWriter implements AutoCloseable {
                 commit(batch);
                 listener.succeeded();
                 return null;
+            } catch (CommitUnknownException e) {
+                failingSince = attempt == 1 ? retries.nowMillis() : failingSince;
+                if (committedAfterAll(e, attempt, failingSince)) {
+                    listener.committed();
+                    listener.succeeded();
+                    return null;
+                }
             } catch (SQLException e) {
                 FailureKind kind = FailureClassifier.classify(e);
-                if (kind == FailureKind.POISON && !(e instanceof CommitUnknownException)) {
+                if (kind == FailureKind.POISON) {
+                    listener.succeeded(); // the database answered definitely: whatever was transient has cleared
                     return e;
                 }
                 if (kind == FailureKind.FATAL) {
@@ -98,6 +107,31 @@ public final class LaneWriter implements AutoCloseable {
                 }
                 failingSince = attempt == 1 ? retries.nowMillis() : failingSince;
                 retryLater(e, attempt, failingSince);
+            }
+        }
+    }
+
+    /**
+     * After an unanswered COMMIT, asks the server what became of the transaction, retrying until it can tell:
+     * a batch that did commit must not be written again (insert mode would duplicate or dead-letter it).
+     */
+    private boolean committedAfterAll(CommitUnknownException unknown, int attempt, long failingSince)
+        throws FatalWriteException, InterruptedException {
+        SQLException last = unknown;
+        for (int a = attempt; ; a++) {
+            retryLater(last, a, failingSince);
+            try {
+                Optional<Boolean> committed = table.committed(unknown.transactionId());
+                if (committed.isPresent()) {
+                    return committed.get();
+                }
+                last = unknown;
+            } catch (SQLException e) {
+                if (FailureClassifier.classify(e) != FailureKind.TRANSIENT) {
+                    throw new FatalWriteException("cannot tell whether a batch committed: "
+                        + FailureDescription.of(e).withAdvice(), e);
+                }
+                last = e;
             }
         }
     }

@@ -6,9 +6,9 @@ import io.pgsink.config.WriteMethod;
  * What the database did with one record of a batch.
  *
  * @param index the record's position in its batch
- * @param rowsAffected rows inserted or updated: 0 when an upsert found nothing to change, or the record was
- *     superseded by a later record with the same key in the same batch. {@link WriteMethod#COPY} counts rows per
- *     COPY, not per record, so it reports 1 for every record it wrote.
+ * @param rowsAffected rows inserted or updated: 0 when an upsert found nothing to change, or when pgjdbc's
+ *     rewritten batches report no count. {@link WriteMethod#COPY} counts rows per COPY, not per record, so it
+ *     reports 1 for every record it wrote.
  */
 public record RecordOutcome(int index, int rowsAffected) {
 }

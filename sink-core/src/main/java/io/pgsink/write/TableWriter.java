@@ -8,13 +8,14 @@ import io.pgsink.config.WriteMode;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TableRef;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
@@ -30,6 +31,7 @@ public final class TableWriter {
     private final List<Column> keyColumns;
     private final RowDecoder decoder;
     private final SqlTemplates templates;
+    private final int[] conflictKey;
     private final WriteMethod method;
 
     private TableWriter(DataSource dataSource, TableSchema schema, WriteMode mode, List<Column> keyColumns,
@@ -42,6 +44,7 @@ public final class TableWriter {
         this.decoder = new RowDecoder(schema, mode == WriteMode.UPSERT ? keyColumns : List.of(),
             unknownFields == UnknownFieldPolicy.REJECT);
         this.templates = new SqlTemplates(schema, mode, keyColumns);
+        this.conflictKey = mode == WriteMode.UPSERT ? keyColumns.stream().mapToInt(Column::index).toArray() : new int[0];
     }
 
     /**
@@ -86,7 +89,7 @@ public final class TableWriter {
         }
     }
 
-    /** Decodes a batch; in upsert mode a later record with the same key supersedes an earlier one. */
+    /** Decodes a batch; rows keep the records' order (see {@link PreparedBatch} for repeated keys). */
     public PreparedBatch prepare(List<SinkRecord> records) {
         List<Row> rows = new ArrayList<>(records.size());
         Map<Integer, DecodeException> failures = new HashMap<>();
@@ -97,30 +100,7 @@ public final class TableWriter {
                 failures.put(i, e);
             }
         }
-        if (mode != WriteMode.UPSERT) {
-            return new PreparedBatch(rows, failures, List.of());
-        }
-        return deduplicate(rows, failures);
-    }
-
-    private PreparedBatch deduplicate(List<Row> rows, Map<Integer, DecodeException> failures) {
-        Map<List<String>, Row> latest = new LinkedHashMap<>();
-        List<Integer> superseded = new ArrayList<>();
-        for (Row row : rows) {
-            Row earlier = latest.put(keyOf(row), row);
-            if (earlier != null) {
-                superseded.add(earlier.index());
-            }
-        }
-        return new PreparedBatch(new ArrayList<>(latest.values()), failures, superseded);
-    }
-
-    private List<String> keyOf(Row row) {
-        String[] key = new String[keyColumns.size()];
-        for (int i = 0; i < key.length; i++) {
-            key[i] = row.values()[keyColumns.get(i).index()];
-        }
-        return Arrays.asList(key);
+        return new PreparedBatch(rows, failures, conflictKey);
     }
 
     /** Opens a session on a pooled connection; close it to return the connection. */
@@ -131,6 +111,24 @@ public final class TableWriter {
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
+        }
+    }
+
+    /**
+     * What became of a transaction whose COMMIT went unanswered: true if committed, false if rolled back, empty
+     * while the server does not know (still in progress, or too old to tell).
+     */
+    public Optional<Boolean> committed(long transactionId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement ps = connection.prepareStatement("SELECT txid_status(?)")) {
+            ps.setLong(1, transactionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                String status = rs.next() ? rs.getString(1) : null;
+                if ("committed".equals(status)) {
+                    return Optional.of(true);
+                }
+                return "aborted".equals(status) ? Optional.of(false) : Optional.empty();
+            }
         }
     }
 

@@ -2,12 +2,16 @@ package io.pgsink.write;
 
 import io.pgsink.config.WriteMethod;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One pooled connection that writes batches, one at a time, each in its own transaction. Owned by one thread.
@@ -43,8 +47,9 @@ public final class WriteSession implements AutoCloseable {
         }
         List<BatchResource> resources = new ArrayList<>();
         try {
+            long transactionId = beginTransaction();
             List<RecordOutcome> outcomes = execute(batch, resources);
-            open = new BatchResults(this, resources, outcomes);
+            open = new BatchResults(this, transactionId, resources, outcomes);
             return open;
         } catch (SQLException e) {
             closeAll(resources, e);
@@ -56,17 +61,33 @@ public final class WriteSession implements AutoCloseable {
     }
 
     private List<RecordOutcome> execute(PreparedBatch batch, List<BatchResource> resources) throws SQLException {
-        Map<BitSet, List<Row>> groups = new LinkedHashMap<>();
-        for (Row row : batch.rows()) {
-            groups.computeIfAbsent(row.present(), k -> new ArrayList<>()).add(row);
+        List<Map<BitSet, List<Row>>> generations = new ArrayList<>();
+        Set<BitSet> columnSets = new HashSet<>();
+        for (List<Row> generation : batch.generations()) {
+            Map<BitSet, List<Row>> groups = new LinkedHashMap<>();
+            for (Row row : generation) {
+                groups.computeIfAbsent(row.present(), k -> new ArrayList<>()).add(row);
+            }
+            columnSets.addAll(groups.keySet());
+            generations.add(groups);
         }
-        writer.prepare(groups.keySet());
+        writer.prepare(columnSets);
         List<RecordOutcome> outcomes = new ArrayList<>(batch.size());
-        for (Map.Entry<BitSet, List<Row>> group : groups.entrySet()) {
-            outcomes.addAll(writer.write(group.getKey(), group.getValue(), resources));
+        for (Map<BitSet, List<Row>> groups : generations) {
+            for (Map.Entry<BitSet, List<Row>> group : groups.entrySet()) {
+                outcomes.addAll(writer.write(group.getKey(), group.getValue(), resources));
+            }
         }
-        batch.superseded().forEach(index -> outcomes.add(new RecordOutcome(index, 0)));
         return outcomes;
+    }
+
+    /** Starts the transaction and returns its id, so that an unanswered COMMIT can be looked up afterwards. */
+    private long beginTransaction() throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT txid_current()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     Connection connection() {

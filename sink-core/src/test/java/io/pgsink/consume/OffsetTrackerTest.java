@@ -36,9 +36,32 @@ class OffsetTrackerTest {
         Map<TopicPartition, OffsetAndMetadata> failed = tracker.take();
         tracker.handled(Map.of(new PartitionRef("t", 0), 19L), Set.of(P0));
 
-        tracker.restore(failed);
+        tracker.restore(failed, Set.of(P0));
 
         assertThat(tracker.take()).containsExactly(Map.entry(P0, new OffsetAndMetadata(20)));
+    }
+
+    @Test
+    void aFailedOlderCommitIsNotRestoredOnceANewerOneWasTaken() {
+        tracker.handled(Map.of(new PartitionRef("t", 0), 199L), Set.of(P0));
+        Map<TopicPartition, OffsetAndMetadata> older = tracker.take();
+        tracker.handled(Map.of(new PartitionRef("t", 0), 299L), Set.of(P0));
+        tracker.take(); // the newer commit is on its way
+
+        tracker.restore(older, Set.of(P0));
+
+        assertThat(tracker.hasUncommitted()).isFalse();
+    }
+
+    @Test
+    void aFailedCommitIsNotRestoredForAPartitionNoLongerAssigned() {
+        tracker.handled(Map.of(new PartitionRef("t", 0), 9L), Set.of(P0));
+        Map<TopicPartition, OffsetAndMetadata> failed = tracker.take();
+        tracker.forget(Set.of(P0));
+
+        tracker.restore(failed, Set.of(P1));
+
+        assertThat(tracker.hasUncommitted()).isFalse();
     }
 
     @Test

@@ -131,10 +131,10 @@ class CopyBatchWriterTest {
         Row broken = new Row(1, columns(0, 1), new String[] {"2"});
 
         try (WriteSession session = writer.openSession()) {
-            assertThatThrownBy(() -> session.write(new PreparedBatch(List.of(good, broken), Map.of(), List.of())))
+            assertThatThrownBy(() -> session.write(new PreparedBatch(List.of(good, broken), Map.of(), new int[0])))
                 .isInstanceOf(ArrayIndexOutOfBoundsException.class);
 
-            try (BatchResults results = session.write(new PreparedBatch(List.of(good), Map.of(), List.of()))) {
+            try (BatchResults results = session.write(new PreparedBatch(List.of(good), Map.of(), new int[0]))) {
                 results.commit();
             }
         }

@@ -1,0 +1,39 @@
+package io.pgsink.write;
+
+import static io.pgsink.write.TestRecords.records;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgsink.config.UnknownFieldPolicy;
+import io.pgsink.config.WriteMethod;
+import io.pgsink.config.WriteMode;
+import io.pgsink.model.TableRef;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** After an unanswered COMMIT the writer asks the server what became of the transaction, by its id. */
+class CommitOutcomeTest {
+
+    @Test
+    void theServerTellsWhetherABatchsTransactionCommittedOrRolledBack() throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
+        TableWriter writer = TableWriter.open(TestPool.pool(), table, WriteMode.INSERT, List.of(),
+            UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
+        long committedId;
+        long rolledBackId;
+        try (WriteSession session = writer.openSession()) {
+            try (BatchResults results = session.write(writer.prepare(records("{\"id\": 1}")))) {
+                committedId = results.transactionId();
+                results.commit();
+            }
+            try (BatchResults results = session.write(writer.prepare(records("{\"id\": 2}")))) {
+                rolledBackId = results.transactionId();
+            }
+        }
+
+        assertThat(writer.committed(committedId)).isEqualTo(Optional.of(true));
+        assertThat(writer.committed(rolledBackId)).isEqualTo(Optional.of(false));
+        assertThat(committedId).isNotEqualTo(rolledBackId);
+    }
+}
