@@ -1,5 +1,6 @@
 package io.pgsink.app;
 
+import io.pgsink.app.bench.BenchCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,6 +24,10 @@ public final class Main {
         "  demo [--records N] [--keep-running]",
         "                         start an embedded Kafka and PostgreSQL, publish sample events, sink them",
         "                         and check the table holds exactly what was published",
+        "  bench [--records N] [--partitions P] [--rate R] [--json]",
+        "                         measure pgsink against a COPY ceiling and row-by-row INSERTs on embedded Kafka",
+        "                         and a durable embedded PostgreSQL (defaults: 1000000 records, 8 partitions,",
+        "                         20000 records/s for latency); --json prints one JSON object",
         "",
         "exit codes: 0 ok, 1 failed while running (a fatal error stopped writing), 2 bad configuration,",
         "            4 could not start (database or table), 64 bad usage; 143 after SIGTERM");
@@ -50,6 +55,8 @@ public final class Main {
                 return RunCommand.run(Path.of(options.get(at + 1)), System.getenv(), err);
             case "demo":
                 return DemoCommand.run(options, out, err);
+            case "bench":
+                return BenchCommand.run(options, out, err);
             default:
                 err.println("unknown command: " + args.get(0) + "\n\n" + USAGE);
                 return EXIT_USAGE;

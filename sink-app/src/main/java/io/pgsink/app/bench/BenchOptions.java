@@ -1,0 +1,70 @@
+package io.pgsink.app.bench;
+
+import java.util.List;
+
+/**
+ * What {@code pgsink bench} measures: the backlog size, its partitions and the offered load of the latency run,
+ * with the sizes derived from them.
+ *
+ * @param records records in the backlog every pipeline measurement drains, and rows in the COPY ceiling
+ * @param partitions partitions of the benchmark topics
+ * @param rate records per second the latency run offers
+ * @param json print one JSON object instead of the table
+ */
+record BenchOptions(int records, int partitions, int rate, boolean json) {
+
+    static final int DEFAULT_RECORDS = 1_000_000;
+    static final int DEFAULT_PARTITIONS = 8;
+    static final int DEFAULT_RATE = 20_000;
+    /** Rows the row-by-row baseline inserts: one fsync'd commit each is too slow for the whole backlog. */
+    static final int ROW_BY_ROW_SAMPLE = 20_000;
+    static final int LATENCY_WARMUP_SECONDS = 5;
+    static final int LATENCY_SECONDS = 20;
+    static final String WORKER_XMX = "256m";
+
+    BenchOptions {
+        require(records >= 1_000 && records <= 50_000_000, "--records must be between 1000 and 50000000");
+        require(partitions >= 1 && partitions <= 256, "--partitions must be between 1 and 256");
+        require(rate >= 100 && rate <= 1_000_000, "--rate must be between 100 and 1000000");
+    }
+
+    /** Parses {@code [--records N] [--partitions P] [--rate R] [--json]}; throws with a usage sentence. */
+    static BenchOptions parse(List<String> args) {
+        int records = DEFAULT_RECORDS;
+        int partitions = DEFAULT_PARTITIONS;
+        int rate = DEFAULT_RATE;
+        boolean json = false;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--records" -> records = number(args, ++i);
+                case "--partitions" -> partitions = number(args, ++i);
+                case "--rate" -> rate = number(args, ++i);
+                case "--json" -> json = true;
+                default -> throw new IllegalArgumentException("unknown bench option " + args.get(i));
+            }
+        }
+        return new BenchOptions(records, partitions, rate, json);
+    }
+
+    int rowByRowSample() {
+        return Math.min(ROW_BY_ROW_SAMPLE, records);
+    }
+
+    private static int number(List<String> args, int at) {
+        String option = args.get(at - 1);
+        if (at >= args.size()) {
+            throw new IllegalArgumentException(option + " needs a whole number");
+        }
+        try {
+            return Integer.parseInt(args.get(at).replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a whole number, not " + args.get(at));
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.pgsink.app.bench;
+
+import java.util.List;
+
+/**
+ * Everything one {@code pgsink bench} run measured, with the machine it ran on.
+ *
+ * @param pipeline the worker measurements on the backlog, in the order they ran
+ * @param seconds the whole run, start-up of the embedded servers included
+ */
+record BenchReport(BenchOptions options, Machine machine, Measurement copyCeiling, Measurement rowByRow,
+                   List<Measurement> pipeline, List<LatencyRun.Latency> latency, double seconds) {
+
+    /** The machine and the software under the measurement. */
+    record Machine(int cpus, long memoryBytes, String java, String postgres, String kafka) {
+    }
+
+    double vsCopy(Measurement m) {
+        return m.rowsPerSecond() / copyCeiling.rowsPerSecond();
+    }
+
+    double vsRowByRow(Measurement m) {
+        return m.rowsPerSecond() / rowByRow.rowsPerSecond();
+    }
+}

@@ -1,0 +1,91 @@
+package io.pgsink.app.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every measurement in one go, on one embedded Kafka and one durable embedded PostgreSQL, so the figures
+ * compare with each other: the COPY ceiling, the row-by-row baseline, the pipeline variants on one backlog, and
+ * the latency at a fixed load.
+ */
+final class BenchRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BenchRun.class);
+    private static final String BACKLOG_TOPIC = "bench.backlog";
+    /** Lane counts measured: one, the default, and two, one per core of the two-core machines this targets. */
+    private static final List<Integer> CONCURRENCIES = List.of(1, 2);
+
+    private final BenchOptions options;
+
+    BenchRun(BenchOptions options) {
+        this.options = options;
+    }
+
+    BenchReport run() throws Exception {
+        long start = System.nanoTime();
+        LOG.info("starting embedded PostgreSQL (durable) and Kafka");
+        try (BenchDatabase database = BenchDatabase.start(); BenchKafka kafka = BenchKafka.start()) {
+            Measurement copy = new CopyCeiling(database).measure(options.records());
+            LOG.info("COPY ceiling: {} rows/s", Math.round(copy.rowsPerSecond()));
+            Measurement rowByRow = new RowByRow(database).measure(options.rowByRowSample());
+            LOG.info("row-by-row: {} rows/s", Math.round(rowByRow.rowsPerSecond()));
+            List<Measurement> pipeline = pipeline(database, kafka);
+            List<LatencyRun.Latency> latency = new ArrayList<>();
+            for (int lanes : CONCURRENCIES) {
+                latency.add(new LatencyRun(database, kafka, options).measure(lanes));
+            }
+            return new BenchReport(options, machine(database), copy, rowByRow, pipeline, latency,
+                (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private List<Measurement> pipeline(BenchDatabase database, BenchKafka kafka) throws Exception {
+        kafka.createTopic(BACKLOG_TOPIC, options.partitions());
+        LOG.info("publishing the backlog: {} records to {} partitions", options.records(), options.partitions());
+        kafka.publishBacklog(BACKLOG_TOPIC, options.records());
+        PipelineRun run = new PipelineRun(database, kafka, BACKLOG_TOPIC, kafka.endOffsets(BACKLOG_TOPIC));
+        List<Measurement> results = new ArrayList<>();
+        for (PipelineRun.Variant variant : variants()) {
+            results.add(run.measure(variant));
+        }
+        return results;
+    }
+
+    /** The worker configurations compared; each names only what it changes from the defaults. */
+    static List<PipelineRun.Variant> variants() {
+        List<PipelineRun.Variant> variants = new ArrayList<>();
+        variants.add(new PipelineRun.Variant("jdbc_batch", "pipeline: JDBC batch (write.method=batch), adaptive,"
+            + " 1 lane", Map.of("write.method", "batch")));
+        for (int lanes : CONCURRENCIES) {
+            variants.add(new PipelineRun.Variant("copy_adaptive_c" + lanes, "pipeline: COPY, adaptive (defaults), "
+                + lanes + " lane(s)", Map.of("write.concurrency", Integer.toString(lanes))));
+        }
+        for (int size : List.of(500, 5_000, 50_000)) {
+            variants.add(new PipelineRun.Variant("copy_fixed_" + size, String.format("pipeline: COPY, fixed"
+                + " batches of %,d, 1 lane", size), fixed(size)));
+        }
+        return variants;
+    }
+
+    /** No adaptation: every batch aims at {@code size}, with the byte cap raised so it can get there. */
+    private static Map<String, String> fixed(int size) {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("batch.target.latency.ms", "0",
+            "batch.max.records", Integer.toString(size)));
+        if (size > 20_000) {
+            settings.put("batch.max.bytes", Long.toString(32L << 20));
+        }
+        return settings;
+    }
+
+    private static BenchReport.Machine machine(BenchDatabase database) throws Exception {
+        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+        return new BenchReport.Machine(Runtime.getRuntime().availableProcessors(), memory,
+            System.getProperty("java.version"), database.version(), AppInfoParser.getVersion());
+    }
+}

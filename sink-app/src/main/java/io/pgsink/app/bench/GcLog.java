@@ -1,0 +1,40 @@
+package io.pgsink.app.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads a unified JVM GC log ({@code -Xlog:gc}): lines such as {@code Pause Young ... 60M->12M(256M) 3.1ms}. */
+final class GcLog {
+
+    private static final Pattern HEAP = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\(\\d+[KMG]\\)");
+
+    private GcLog() {
+    }
+
+    /** The largest heap occupancy right after a collection, in bytes; 0 if the log records none. */
+    static long maxHeapAfterGc(Path log) throws IOException {
+        if (!Files.isRegularFile(log)) {
+            return 0;
+        }
+        long max = 0;
+        for (String line : Files.readAllLines(log)) {
+            Matcher m = HEAP.matcher(line);
+            if (m.find()) {
+                max = Math.max(max, bytes(m.group(3), m.group(4)));
+            }
+        }
+        return max;
+    }
+
+    private static long bytes(String amount, String unit) {
+        long value = Long.parseLong(amount);
+        return switch (unit) {
+            case "K" -> value << 10;
+            case "M" -> value << 20;
+            default -> value << 30;
+        };
+    }
+}

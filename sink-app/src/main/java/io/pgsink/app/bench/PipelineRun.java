@@ -1,0 +1,94 @@
+package io.pgsink.app.bench;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pipeline measurement: a worker process, in a consumer group of its own, drains the pre-published backlog
+ * into a fresh table in upsert mode. The clock runs from the worker reporting healthy (connected, table checked,
+ * consumer polling; group join still ahead) until the group's committed offsets cover the whole backlog, which the
+ * worker commits only after the rows are in a committed transaction.
+ */
+final class PipelineRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A worker configuration to measure: its name, a description, and the settings it changes. */
+    record Variant(String name, String description, Map<String, String> settings) {
+    }
+
+    private final BenchDatabase database;
+    private final BenchKafka kafka;
+    private final String topic;
+    private final long records;
+
+    PipelineRun(BenchDatabase database, BenchKafka kafka, String topic, long records) {
+        this.database = database;
+        this.kafka = kafka;
+        this.topic = topic;
+        this.records = records;
+    }
+
+    /** The settings every benchmark worker shares: this broker and database, upsert mode, its own group and table. */
+    static Map<String, String> baseSettings(BenchDatabase database, BenchKafka kafka, String topic, String name) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        settings.put("kafka.group.id", "bench-" + name);
+        settings.put("kafka.topics", topic);
+        settings.put("postgres.url", database.server().jdbcUrl());
+        settings.put("postgres.user", database.server().user());
+        settings.put("postgres.password", database.server().password());
+        settings.put("table", "bench_" + name);
+        settings.put("write.mode", "upsert");
+        return settings;
+    }
+
+    Measurement measure(Variant variant) throws Exception {
+        String table = "bench_" + variant.name();
+        database.freshTable(table);
+        Map<String, String> settings = baseSettings(database, kafka, topic, variant.name());
+        settings.putAll(variant.settings());
+        LOG.info("measuring {}: {}", variant.name(), variant.settings());
+        long elapsed;
+        Measurement.WorkerFigures figures;
+        try (WorkerProcess worker = WorkerProcess.start(settings, BenchOptions.WORKER_XMX)) {
+            worker.awaitHealthy(START_TIMEOUT);
+            long start = System.nanoTime();
+            awaitCommitted(kafka, worker, "bench-" + variant.name(), records, timeout(records));
+            elapsed = System.nanoTime() - start;
+            figures = worker.stop();
+        }
+        long rows = database.count(table);
+        database.drop(table);
+        if (rows != records) {
+            throw new IllegalStateException(variant.name() + ": the table holds " + rows + " rows after the group"
+                + " committed " + records + " records");
+        }
+        Measurement m = new Measurement(variant.name(), variant.description(), rows, elapsed / 1e9, figures);
+        LOG.info("{}: {} rows/s", variant.name(), Math.round(m.rowsPerSecond()));
+        return m;
+    }
+
+    /** Polls the group's committed offsets until they add up to {@code target}. */
+    static void awaitCommitted(BenchKafka kafka, WorkerProcess worker, String group, long target, Duration timeout)
+        throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (kafka.committed(group) < target) {
+            worker.requireAlive();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("group " + group + " did not commit " + target + " records within "
+                    + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Generous: a run slower than 1,000 rows/s is broken, not slow. */
+    static Duration timeout(long records) {
+        return Duration.ofSeconds(Math.max(120, records / 1_000));
+    }
+}
