@@ -28,10 +28,13 @@ final class BenchRun {
 
     BenchReport run() throws Exception {
         long start = System.nanoTime();
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         LOG.info("starting embedded PostgreSQL (durable) and Kafka");
         try (BenchDatabase database = BenchDatabase.start(); BenchKafka kafka = BenchKafka.start()) {
-            Measurement copy = new CopyCeiling(database).measure(options.records());
+            Measurement copy = new CopyCeiling(database).measure(options.records(), false);
             LOG.info("COPY ceiling: {} rows/s", Math.round(copy.rowsPerSecond()));
+            Measurement upsert = new CopyCeiling(database).measure(options.records(), true);
+            LOG.info("COPY upsert, for reference: {} rows/s", Math.round(upsert.rowsPerSecond()));
             Measurement rowByRow = new RowByRow(database).measure(options.rowByRowSample());
             LOG.info("row-by-row: {} rows/s", Math.round(rowByRow.rowsPerSecond()));
             List<Measurement> pipeline = pipeline(database, kafka);
@@ -39,7 +42,7 @@ final class BenchRun {
             for (int lanes : CONCURRENCIES) {
                 latency.add(new LatencyRun(database, kafka, options).measure(lanes));
             }
-            return new BenchReport(options, machine(database), copy, rowByRow, pipeline, latency,
+            return new BenchReport(options, machine(database, load), copy, upsert, rowByRow, pipeline, latency,
                 (System.nanoTime() - start) / 1e9);
         }
     }
@@ -82,10 +85,10 @@ final class BenchRun {
         return settings;
     }
 
-    private static BenchReport.Machine machine(BenchDatabase database) throws Exception {
+    private static BenchReport.Machine machine(BenchDatabase database, double load) throws Exception {
         long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getTotalMemorySize();
         return new BenchReport.Machine(Runtime.getRuntime().availableProcessors(), memory,
-            System.getProperty("java.version"), database.version(), AppInfoParser.getVersion());
+            System.getProperty("java.version"), database.version(), AppInfoParser.getVersion(), load);
     }
 }

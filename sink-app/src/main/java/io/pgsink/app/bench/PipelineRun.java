@@ -53,13 +53,15 @@ final class PipelineRun {
         Map<String, String> settings = baseSettings(database, kafka, topic, variant.name());
         settings.putAll(variant.settings());
         LOG.info("measuring {}: {}", variant.name(), variant.settings());
-        long elapsed;
+        long start;
+        long firstCommit;
+        long end;
         Measurement.WorkerFigures figures;
         try (WorkerProcess worker = WorkerProcess.start(settings, BenchOptions.WORKER_XMX)) {
             worker.awaitHealthy(START_TIMEOUT);
-            long start = System.nanoTime();
-            awaitCommitted(kafka, worker, "bench-" + variant.name(), records, timeout(records));
-            elapsed = System.nanoTime() - start;
+            start = System.nanoTime();
+            firstCommit = awaitCommitted(kafka, worker, "bench-" + variant.name(), records, timeout(records));
+            end = System.nanoTime();
             figures = worker.stop();
         }
         long rows = database.count(table);
@@ -68,16 +70,22 @@ final class PipelineRun {
             throw new IllegalStateException(variant.name() + ": the table holds " + rows + " rows after the group"
                 + " committed " + records + " records");
         }
-        Measurement m = new Measurement(variant.name(), variant.description(), rows, elapsed / 1e9, figures);
+        Measurement m = new Measurement(variant.name(), variant.description(), rows, (end - start) / 1e9,
+            (firstCommit - start) / 1e9, figures);
         LOG.info("{}: {} rows/s", variant.name(), Math.round(m.rowsPerSecond()));
         return m;
     }
 
-    /** Polls the group's committed offsets until they add up to {@code target}. */
-    static void awaitCommitted(BenchKafka kafka, WorkerProcess worker, String group, long target, Duration timeout)
+    /**
+     * Polls the group's committed offsets until they add up to {@code target}; returns when (in nanoTime) the
+     * first commit was seen.
+     */
+    static long awaitCommitted(BenchKafka kafka, WorkerProcess worker, String group, long target, Duration timeout)
         throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (kafka.committed(group) < target) {
+        long firstCommit = 0;
+        for (long committed = kafka.committed(group); committed < target; committed = kafka.committed(group)) {
+            firstCommit = firstCommit == 0 && committed > 0 ? System.nanoTime() : firstCommit;
             worker.requireAlive();
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("group " + group + " did not commit " + target + " records within "
@@ -85,6 +93,7 @@ final class PipelineRun {
             }
             Thread.sleep(20);
         }
+        return firstCommit == 0 ? System.nanoTime() : firstCommit;
     }
 
     /** Generous: a run slower than 1,000 rows/s is broken, not slow. */

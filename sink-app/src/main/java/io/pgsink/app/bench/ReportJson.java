@@ -22,6 +22,7 @@ final class ReportJson {
             .put("latencySeconds", BenchOptions.LATENCY_SECONDS));
         root.set("machine", JSON.valueToTree(r.machine()));
         root.set("copyCeiling", throughput(r, r.copyCeiling()));
+        root.set("copyUpsertReference", throughput(r, r.upsertCeiling()));
         root.set("rowByRow", throughput(r, r.rowByRow()));
         ObjectNode pipeline = root.putObject("pipeline");
         r.pipeline().forEach(m -> pipeline.set(m.name(), throughput(r, m)));
@@ -36,6 +37,7 @@ final class ReportJson {
             .put("seconds", m.seconds()).put("rowsPerSecond", m.rowsPerSecond())
             .put("vsCopyCeiling", r.vsCopy(m)).put("vsRowByRow", r.vsRowByRow(m));
         if (m.worker() != null) {
+            node.put("firstCommitSeconds", m.firstCommitSeconds());
             node.set("worker", worker(m.worker()).put("meanBatchRecords", m.worker().meanBatch(m.rows())));
         }
         return node;
@@ -52,7 +54,8 @@ final class ReportJson {
 
     private static ObjectNode worker(Measurement.WorkerFigures w) {
         ObjectNode node = JSON.createObjectNode().put("batches", w.batches()).put("retries", w.retries())
-            .put("xmx", w.xmx()).put("maxHeapAfterGcBytes", w.maxHeapAfterGcBytes());
+            .put("xmx", w.xmx()).put("maxHeapAfterGcBytes", w.maxHeapAfterGcBytes())
+            .put("finalBatchTargetRecords", w.finalTargetRecords()).put("cpuSeconds", w.cpuSeconds());
         if (w.peakHeapBytes() >= 0) {
             node.put("peakHeapBytes", w.peakHeapBytes());
         } else {

@@ -45,6 +45,6 @@ final class RowByRow {
         long written = database.count(TABLE);
         database.drop(TABLE);
         return new Measurement("row_by_row", String.format("row-by-row INSERT, autocommit (sample of %,d)", rows),
-            written, elapsed / 1e9, null);
+            written, elapsed / 1e9, -1, null);
     }
 }

@@ -93,13 +93,17 @@ final class WorkerProcess implements AutoCloseable {
     /** Scrapes /metrics, then stops the worker with SIGTERM (a clean shutdown) and reads its GC log. */
     Measurement.WorkerFigures stop() throws IOException, InterruptedException {
         Map<String, Long> metrics = metrics();
+        double cpuSeconds = process.info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(-1.0);
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
-        return new Measurement.WorkerFigures(metrics.getOrDefault("pgsink_batches_committed_total", 0L),
-            metrics.getOrDefault("pgsink_retries_total", 0L), metrics.getOrDefault("jvm_heap_used_peak_bytes", -1L),
-            GcLog.maxHeapAfterGc(directory.resolve("gc.log")), xmx);
+        Measurement.WorkerFigures figures = new Measurement.WorkerFigures(
+            metrics.getOrDefault("pgsink_batches_committed_total", 0L), metrics.getOrDefault("pgsink_retries_total", 0L),
+            metrics.getOrDefault("jvm_heap_used_peak_bytes", -1L), GcLog.maxHeapAfterGc(directory.resolve("gc.log")),
+            xmx, metrics.getOrDefault("pgsink_batch_target_records", 0L), cpuSeconds);
+        deleteDirectory();
+        return figures;
     }
 
     private Map<String, Long> metrics() throws IOException, InterruptedException {
@@ -117,6 +121,15 @@ final class WorkerProcess implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
             .timeout(Duration.ofSeconds(5)).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void deleteDirectory() throws IOException {
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(directory);
     }
 
     private String logHint() {
