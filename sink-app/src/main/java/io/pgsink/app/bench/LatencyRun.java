@@ -2,6 +2,7 @@ package io.pgsink.app.bench;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.FutureTask;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +53,13 @@ final class LatencyRun {
              KafkaProducer<byte[], byte[]> producer = kafka.producer(0)) {
             worker.awaitHealthy(Duration.ofSeconds(60));
             awaitAssignment("bench-" + name, worker);
-            sent = PacedProducer.send(producer, topic, options.rate(), total);
+            FutureTask<PacedProducer.Result> sending =
+                new FutureTask<>(() -> PacedProducer.send(producer, topic, options.rate(), total));
+            Thread thread = new Thread(sending, "bench-producer");
+            thread.setDaemon(true); // a failed measurement must not keep the JVM alive
+            thread.start();
             PipelineRun.awaitCommitted(kafka, worker, "bench-" + name, total, PipelineRun.timeout(total));
+            sent = sending.get();
             figures = worker.stop();
         }
         BenchDatabase.Percentiles p = database.latencyMillis("bench_" + name, warmup);

@@ -1,5 +1,6 @@
 package io.pgsink.app.bench;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ final class PipelineRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     /** A worker configuration to measure: its name, a description, and the settings it changes. */
     record Variant(String name, String description, Map<String, String> settings) {
@@ -81,11 +83,16 @@ final class PipelineRun {
      * first commit was seen.
      */
     static long awaitCommitted(BenchKafka kafka, WorkerProcess worker, String group, long target, Duration timeout)
-        throws InterruptedException {
+        throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long firstCommit = 0;
+        long nextLog = System.nanoTime() + LOG_INTERVAL_NANOS;
         for (long committed = kafka.committed(group); committed < target; committed = kafka.committed(group)) {
             firstCommit = firstCommit == 0 && committed > 0 ? System.nanoTime() : firstCommit;
+            if (System.nanoTime() > nextLog) {
+                LOG.info("{}: committed {}, {}", group, committed, worker.progress());
+                nextLog += LOG_INTERVAL_NANOS;
+            }
             worker.requireAlive();
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("group " + group + " did not commit " + target + " records within "

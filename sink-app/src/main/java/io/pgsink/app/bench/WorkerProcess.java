@@ -106,6 +106,15 @@ final class WorkerProcess implements AutoCloseable {
         return figures;
     }
 
+    /** One line of the worker's progress, for the log while a measurement runs. */
+    String progress() throws IOException, InterruptedException {
+        Map<String, Long> m = metrics();
+        return String.format("written %,d, batch target %,d, last batch %,d, lag %,d, retries %d",
+            m.getOrDefault("pgsink_records_written_total", 0L), m.getOrDefault("pgsink_batch_target_records", 0L),
+            m.getOrDefault("pgsink_batch_last_records", 0L), m.getOrDefault("pgsink_consumer_lag_records", 0L),
+            m.getOrDefault("pgsink_retries_total", 0L));
+    }
+
     private Map<String, Long> metrics() throws IOException, InterruptedException {
         Map<String, Long> metrics = new HashMap<>();
         for (String line : get("/metrics").body().split("\n")) {
