@@ -18,7 +18,6 @@ record BenchOptions(int records, int partitions, int rate, boolean json) {
     static final int DEFAULT_RATE = 20_000;
     /** Rows the row-by-row baseline inserts: one fsync'd commit each is too slow for the whole backlog. */
     static final int ROW_BY_ROW_SAMPLE = 20_000;
-    static final int LATENCY_WARMUP_SECONDS = 5;
     static final int LATENCY_SECONDS = 20;
     static final String WORKER_XMX = "256m";
 

@@ -1,30 +1,40 @@
 package io.pgsink.app.bench;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.FutureTask;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * End-to-end latency at a fixed offered load: a worker with default settings (COPY, adaptive batches, upsert)
- * runs on an empty topic; once it holds every partition, one thread sends events at the offered rate, first for a
- * warm-up that is not counted, then for the measured period. Each row's {@code written_at - sent_at} is the time
- * from handing the event to the Kafka producer until the row was inserted by the worker's transaction;
- * PostgreSQL computes the percentiles.
+ * starts on an empty topic; once it holds every partition, a producer thread sends events at the offered rate.
+ * The worker starts cold (JIT, smallest batch size), so it first falls behind; the warm-up lasts until its
+ * committed offsets are within {@value #CAUGHT_UP_MILLIS} ms of sending (at least {@value #MIN_WARMUP_SECONDS} s),
+ * then {@link BenchOptions#LATENCY_SECONDS} more seconds are measured. Each row's {@code written_at - sent_at} is
+ * the time from handing the event to the Kafka producer until the worker's transaction inserted the row;
+ * PostgreSQL computes the percentiles, over the measured rows and, for the cold start, over all rows.
  */
 final class LatencyRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(LatencyRun.class);
+    private static final long CAUGHT_UP_MILLIS = 100;
+    private static final int MIN_WARMUP_SECONDS = 5;
+    private static final int MAX_WARMUP_SECONDS = 120;
 
     /**
      * @param achievedRate records sent over the producer's time, warm-up included, to compare with the offered rate
-     * @param rows rows measured: those sent after the warm-up
-     * @param maxLateMillis how late the producer thread was at worst (see {@link PacedProducer.Result})
+     * @param warmupSeconds from the first send until the worker had caught up; the cold start
+     * @param caughtUp false when the worker had not caught up after {@value #MAX_WARMUP_SECONDS} s, and the
+     *     measured rows were sent while it was still behind
+     * @param measured percentiles over the rows sent after the warm-up
+     * @param all percentiles over every row, cold start included
+     * @param maxLateMillis how late the producer thread was at worst (see {@link PacedProducer})
      */
-    record Latency(int concurrency, int offeredRate, double achievedRate, long rows, double p50Millis,
-                   double p99Millis, double maxMillis, double maxLateMillis, Measurement.WorkerFigures worker) {
+    record Latency(int concurrency, int offeredRate, double achievedRate, double warmupSeconds, boolean caughtUp,
+                   BenchDatabase.Percentiles measured, BenchDatabase.Percentiles all, double maxLateMillis,
+                   Measurement.WorkerFigures worker) {
     }
 
     private final BenchDatabase database;
@@ -44,30 +54,56 @@ final class LatencyRun {
         database.freshTable("bench_" + name);
         Map<String, String> settings = PipelineRun.baseSettings(database, kafka, topic, name);
         settings.put("write.concurrency", Integer.toString(concurrency));
-        long warmup = (long) options.rate() * BenchOptions.LATENCY_WARMUP_SECONDS;
-        long total = warmup + (long) options.rate() * BenchOptions.LATENCY_SECONDS;
         LOG.info("measuring latency at {} records/s with {} lane(s)", options.rate(), concurrency);
-        PacedProducer.Result sent;
-        Measurement.WorkerFigures figures;
+        String group = "bench-" + name;
         try (WorkerProcess worker = WorkerProcess.start(settings, BenchOptions.WORKER_XMX);
              KafkaProducer<byte[], byte[]> producer = kafka.producer(0)) {
             worker.awaitHealthy(Duration.ofSeconds(60));
-            awaitAssignment("bench-" + name, worker);
-            FutureTask<PacedProducer.Result> sending =
-                new FutureTask<>(() -> PacedProducer.send(producer, topic, options.rate(), total));
-            Thread thread = new Thread(sending, "bench-producer");
+            awaitAssignment(group, worker);
+            PacedProducer paced = new PacedProducer(producer, topic, options.rate());
+            Thread thread = new Thread(paced, "bench-producer");
             thread.setDaemon(true); // a failed measurement must not keep the JVM alive
+            long start = System.nanoTime();
             thread.start();
-            PipelineRun.awaitCommitted(kafka, worker, "bench-" + name, total, PipelineRun.timeout(total));
-            sent = sending.get();
-            figures = worker.stop();
+            long boundary = awaitCaughtUp(group, worker, paced);
+            double warmup = (System.nanoTime() - start) / 1e9;
+            long total = boundary + (long) options.rate() * BenchOptions.LATENCY_SECONDS;
+            paced.stopAt(total);
+            PipelineRun.awaitCommitted(kafka, worker, group, total, PipelineRun.timeout(total));
+            thread.join();
+            Measurement.WorkerFigures figures = worker.stop();
+            Latency latency = new Latency(concurrency, options.rate(), paced.achievedRate(), warmup,
+                warmup < MAX_WARMUP_SECONDS,
+                database.latencyMillis("bench_" + name, boundary), database.latencyMillis("bench_" + name, 0),
+                paced.maxLateMillis(), figures);
+            LOG.info("latency with {} lane(s): {}", concurrency, latency);
+            return latency;
+        } finally {
+            database.drop("bench_" + name);
         }
-        BenchDatabase.Percentiles p = database.latencyMillis("bench_" + name, warmup);
-        database.drop("bench_" + name);
-        Latency latency = new Latency(concurrency, options.rate(), sent.sent() / sent.seconds(), p.rows(), p.p50(),
-            p.p99(), p.max(), sent.maxLateMillis(), figures);
-        LOG.info("latency with {} lane(s): p50 {} ms, p99 {} ms", concurrency, p.p50(), p.p99());
-        return latency;
+    }
+
+    /** Returns the first id sent after the worker caught up: where the measured rows begin. */
+    private long awaitCaughtUp(String group, WorkerProcess worker, PacedProducer paced)
+        throws InterruptedException, IOException {
+        long behindAllowed = options.rate() * CAUGHT_UP_MILLIS / 1000;
+        long start = System.nanoTime();
+        long nextLog = start;
+        while (true) {
+            long sent = paced.sent();
+            long committed = kafka.committed(group);
+            long elapsed = System.nanoTime() - start;
+            if (elapsed >= Duration.ofSeconds(MIN_WARMUP_SECONDS).toNanos() && sent - committed <= behindAllowed
+                || elapsed >= Duration.ofSeconds(MAX_WARMUP_SECONDS).toNanos()) {
+                return paced.sent();
+            }
+            worker.requireAlive();
+            if (System.nanoTime() >= nextLog) {
+                LOG.info("{} warming up: sent {}, committed {}, {}", group, sent, committed, worker.progress());
+                nextLog += 1_000_000_000L;
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Sending before the group has its partitions would measure the group join, not the pipeline. */

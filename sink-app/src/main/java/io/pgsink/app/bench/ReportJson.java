@@ -18,8 +18,7 @@ final class ReportJson {
         root.set("settings", JSON.createObjectNode().put("records", r.options().records())
             .put("partitions", r.options().partitions()).put("rate", r.options().rate())
             .put("rowByRowSample", r.rowByRow().rows()).put("writeMode", "upsert")
-            .put("workerXmx", BenchOptions.WORKER_XMX).put("latencyWarmupSeconds", BenchOptions.LATENCY_WARMUP_SECONDS)
-            .put("latencySeconds", BenchOptions.LATENCY_SECONDS));
+            .put("workerXmx", BenchOptions.WORKER_XMX).put("latencySeconds", BenchOptions.LATENCY_SECONDS));
         root.set("machine", JSON.valueToTree(r.machine()));
         root.set("copyCeiling", throughput(r, r.copyCeiling()));
         root.set("copyUpsertReference", throughput(r, r.upsertCeiling()));
@@ -45,9 +44,11 @@ final class ReportJson {
 
     private static ObjectNode latency(LatencyRun.Latency l) {
         ObjectNode node = JSON.createObjectNode().put("writeConcurrency", l.concurrency())
-            .put("offeredRate", l.offeredRate()).put("achievedRate", l.achievedRate()).put("rows", l.rows())
-            .put("p50Millis", l.p50Millis()).put("p99Millis", l.p99Millis()).put("maxMillis", l.maxMillis())
+            .put("offeredRate", l.offeredRate()).put("achievedRate", l.achievedRate())
+            .put("warmupSeconds", l.warmupSeconds()).put("caughtUp", l.caughtUp())
             .put("producerMaxLateMillis", l.maxLateMillis());
+        node.set("measured", JSON.valueToTree(l.measured()));
+        node.set("includingColdStart", JSON.valueToTree(l.all()));
         node.set("worker", worker(l.worker()));
         return node;
     }
