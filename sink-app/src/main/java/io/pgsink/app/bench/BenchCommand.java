@@ -13,6 +13,20 @@ public final class BenchCommand {
     private BenchCommand() {
     }
 
+    /**
+     * Kafka's test kit prints to {@code System.out} while it formats its storage; the report must be alone on
+     * stdout, so everything else printed there goes to stderr until the measurements are done.
+     */
+    private static BenchReport runWithStdoutOnStderr(BenchOptions options, PrintStream err) throws Exception {
+        PrintStream stdout = System.out;
+        System.setOut(err);
+        try {
+            return new BenchRun(options).run();
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
     /** Returns the process exit code: 0 when every measurement ran, 1 when one failed, 64 for bad options. */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         BenchOptions options;
@@ -23,7 +37,7 @@ public final class BenchCommand {
             return 64;
         }
         try {
-            BenchReport report = new BenchRun(options).run();
+            BenchReport report = runWithStdoutOnStderr(options, err);
             if (options.json()) {
                 out.println(ReportJson.render(report));
             } else {

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * End-to-end latency at a fixed offered load: a worker with default settings (COPY, adaptive batches, upsert)
  * starts on an empty topic; once it holds every partition, a producer thread sends events at the offered rate.
  * The worker starts cold (JIT, smallest batch size), so it first falls behind; the warm-up lasts until its
- * committed offsets are within {@value #CAUGHT_UP_MILLIS} ms of sending (at least {@value #MIN_WARMUP_SECONDS} s),
- * then {@link BenchOptions#LATENCY_SECONDS} more seconds are measured. Each row's {@code written_at - sent_at} is
+ * committed offsets have kept within {@value #CAUGHT_UP_MILLIS} ms of sending for {@value #STEADY_SECONDS} s in a
+ * row, then {@link BenchOptions#LATENCY_SECONDS} more seconds are measured. Each row's {@code written_at - sent_at} is
  * the time from handing the event to the Kafka producer until the worker's transaction inserted the row;
  * PostgreSQL computes the percentiles, over the measured rows and, for the cold start, over all rows.
  */
@@ -20,7 +20,7 @@ final class LatencyRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(LatencyRun.class);
     private static final long CAUGHT_UP_MILLIS = 100;
-    private static final int MIN_WARMUP_SECONDS = 5;
+    private static final int STEADY_SECONDS = 5;
     private static final int MAX_WARMUP_SECONDS = 120;
 
     /**
@@ -83,27 +83,38 @@ final class LatencyRun {
         }
     }
 
-    /** Returns the first id sent after the worker caught up: where the measured rows begin. */
+    /**
+     * Waits until the worker's committed offsets have stayed within {@value #CAUGHT_UP_MILLIS} ms of sending for
+     * {@value #STEADY_SECONDS} s in a row (or {@value #MAX_WARMUP_SECONDS} s have passed); returns the first id sent
+     * after that: where the measured rows begin.
+     */
     private long awaitCaughtUp(String group, WorkerProcess worker, PacedProducer paced)
         throws InterruptedException, IOException {
         long behindAllowed = options.rate() * CAUGHT_UP_MILLIS / 1000;
         long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(MAX_WARMUP_SECONDS).toNanos();
+        long steadySince = -1;
         long nextLog = start;
-        while (true) {
+        while (System.nanoTime() < deadline) {
             long sent = paced.sent();
             long committed = kafka.committed(group);
-            long elapsed = System.nanoTime() - start;
-            if (elapsed >= Duration.ofSeconds(MIN_WARMUP_SECONDS).toNanos() && sent - committed <= behindAllowed
-                || elapsed >= Duration.ofSeconds(MAX_WARMUP_SECONDS).toNanos()) {
-                return paced.sent();
+            long now = System.nanoTime();
+            if (sent - committed > behindAllowed) {
+                steadySince = -1;
+            } else if (steadySince < 0) {
+                steadySince = now;
+            }
+            if (steadySince >= 0 && now - steadySince >= Duration.ofSeconds(STEADY_SECONDS).toNanos()) {
+                break;
             }
             worker.requireAlive();
-            if (System.nanoTime() >= nextLog) {
+            if (now >= nextLog) {
                 LOG.info("{} warming up: sent {}, committed {}, {}", group, sent, committed, worker.progress());
                 nextLog += 1_000_000_000L;
             }
             Thread.sleep(20);
         }
+        return paced.sent();
     }
 
     /** Sending before the group has its partitions would measure the group join, not the pipeline. */
