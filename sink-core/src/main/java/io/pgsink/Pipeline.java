@@ -1,5 +1,6 @@
 package io.pgsink;
 
+import io.pgsink.consume.LagGauge;
 import io.pgsink.consume.RecordHandler;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
@@ -26,9 +27,11 @@ final class Pipeline implements RecordHandler {
     private final ConcurrentLinkedQueue<Lane.Completion> completions;
     private final long bufferMaxBytes;
     private final HealthState health;
+    private final LagGauge lag;
 
     Pipeline(List<Lane> lanes, ConcurrentLinkedQueue<Lane.Completion> completions, long bufferMaxBytes,
-             HealthState health) {
+             HealthState health, LagGauge lag) {
+        this.lag = lag;
         this.lanes = List.copyOf(lanes);
         this.health = health;
         this.completions = completions;
@@ -40,7 +43,7 @@ final class Pipeline implements RecordHandler {
         for (SinkRecord record : records) {
             laneOf(record.partitionRef()).add(record);
         }
-        lanes.forEach(Lane::tick);
+        tickAll();
     }
 
     @Override
@@ -52,7 +55,7 @@ final class Pipeline implements RecordHandler {
             c.batch().lastOffsets().forEach((p, offset) -> handled.merge(p, offset, Math::max));
         }
         if (!handled.isEmpty()) {
-            lanes.forEach(Lane::tick); // a lane that just finished may take its next batch now
+            tickAll(); // a lane that just finished may take its next batch now
         }
         return handled;
     }
@@ -98,6 +101,11 @@ final class Pipeline implements RecordHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void tickAll() {
+        boolean backlogged = lag.records() > 0;
+        lanes.forEach(lane -> lane.tick(backlogged));
     }
 
     private Lane laneOf(PartitionRef partition) {
