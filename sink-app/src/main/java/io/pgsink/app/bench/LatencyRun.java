@@ -55,7 +55,18 @@ final class LatencyRun {
         Map<String, String> settings = PipelineRun.baseSettings(database, kafka, topic, name);
         settings.put("write.concurrency", Integer.toString(concurrency));
         LOG.info("measuring latency at {} records/s with {} lane(s)", options.rate(), concurrency);
-        String group = "bench-" + name;
+        try {
+            Latency latency = run(concurrency, "bench_" + name, topic, settings);
+            LOG.info("latency with {} lane(s): {}", concurrency, latency);
+            return latency;
+        } finally {
+            database.drop("bench_" + name);
+        }
+    }
+
+    private Latency run(int concurrency, String table, String topic, Map<String, String> settings)
+        throws Exception {
+        String group = settings.get("kafka.group.id");
         try (WorkerProcess worker = WorkerProcess.start(settings, BenchOptions.WORKER_XMX);
              KafkaProducer<byte[], byte[]> producer = kafka.producer(0)) {
             worker.awaitHealthy(Duration.ofSeconds(60));
@@ -72,14 +83,9 @@ final class LatencyRun {
             PipelineRun.awaitCommitted(kafka, worker, group, total, PipelineRun.timeout(total));
             thread.join();
             Measurement.WorkerFigures figures = worker.stop();
-            Latency latency = new Latency(concurrency, options.rate(), paced.achievedRate(), warmup,
-                warmup < MAX_WARMUP_SECONDS,
-                database.latencyMillis("bench_" + name, boundary), database.latencyMillis("bench_" + name, 0),
+            return new Latency(concurrency, options.rate(), paced.achievedRate(), warmup,
+                warmup < MAX_WARMUP_SECONDS, database.latencyMillis(table, boundary), database.latencyMillis(table, 0),
                 paced.maxLateMillis(), figures);
-            LOG.info("latency with {} lane(s): {}", concurrency, latency);
-            return latency;
-        } finally {
-            database.drop("bench_" + name);
         }
     }
 

@@ -17,7 +17,8 @@ final class ReportText {
         "collection (GC log). Latency runs from handing the event to the Kafka producer (sent_at) to the insert",
         "(written_at = clock_timestamp()), slightly before COMMIT. \"warm-up\" is the cold start: from the first send",
         "until the worker's committed offsets had kept within 100 ms of sending for 5 s in a row; the rows measured",
-        "are the following ones; \"p99 all\" includes the cold start. \"late max\" is how late the producer thread sent at worst.");
+        "are the following ones; \"p99 all\" includes the cold start. \"late max\" is how late the producer thread",
+        "sent at worst.");
 
     private ReportText() {
     }

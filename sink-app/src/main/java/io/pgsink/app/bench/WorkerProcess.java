@@ -99,7 +99,8 @@ final class WorkerProcess implements AutoCloseable {
             process.destroyForcibly().waitFor();
         }
         Measurement.WorkerFigures figures = new Measurement.WorkerFigures(
-            metrics.getOrDefault("pgsink_batches_committed_total", 0L), metrics.getOrDefault("pgsink_retries_total", 0L),
+            metrics.getOrDefault("pgsink_batches_committed_total", 0L),
+            metrics.getOrDefault("pgsink_retries_total", 0L),
             metrics.getOrDefault("jvm_heap_used_peak_bytes", -1L), GcLog.maxHeapAfterGc(directory.resolve("gc.log")),
             xmx, metrics.getOrDefault("pgsink_batch_target_records", 0L), cpuSeconds);
         deleteDirectory();
