@@ -71,16 +71,13 @@ final class Lane {
         batcher.add(record).ifPresent(this::ready);
     }
 
-    /**
-     * Hands due batches to the writer: by size at once, by linger only when the writer is idle (and, while
-     * records wait upstream, only after a longer linger: see {@link Batcher#pollDue(boolean)}).
-     */
-    void tick(boolean backlogged) {
+    /** Hands due batches to the writer: by size at once, by linger only when the writer is idle. */
+    void tick() {
         if (failed) {
             return;
         }
         if (inFlight.isEmpty() && ready.isEmpty()) {
-            batcher.pollDue(backlogged).ifPresent(this::ready);
+            batcher.pollDue().ifPresent(this::ready);
         }
         while (!ready.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
             submit(ready.poll());

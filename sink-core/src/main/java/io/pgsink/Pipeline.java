@@ -1,6 +1,5 @@
 package io.pgsink;
 
-import io.pgsink.consume.LagGauge;
 import io.pgsink.consume.RecordHandler;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
@@ -27,11 +26,9 @@ final class Pipeline implements RecordHandler {
     private final ConcurrentLinkedQueue<Lane.Completion> completions;
     private final long bufferMaxBytes;
     private final HealthState health;
-    private final LagGauge lag;
 
     Pipeline(List<Lane> lanes, ConcurrentLinkedQueue<Lane.Completion> completions, long bufferMaxBytes,
-             HealthState health, LagGauge lag) {
-        this.lag = lag;
+             HealthState health) {
         this.lanes = List.copyOf(lanes);
         this.health = health;
         this.completions = completions;
@@ -43,7 +40,7 @@ final class Pipeline implements RecordHandler {
         for (SinkRecord record : records) {
             laneOf(record.partitionRef()).add(record);
         }
-        tickAll();
+        lanes.forEach(Lane::tick);
     }
 
     @Override
@@ -55,7 +52,7 @@ final class Pipeline implements RecordHandler {
             c.batch().lastOffsets().forEach((p, offset) -> handled.merge(p, offset, Math::max));
         }
         if (!handled.isEmpty()) {
-            tickAll(); // a lane that just finished may take its next batch now
+            lanes.forEach(Lane::tick); // a lane that just finished may take its next batch now
         }
         return handled;
     }
@@ -101,11 +98,6 @@ final class Pipeline implements RecordHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void tickAll() {
-        boolean backlogged = lag.records() > 0;
-        lanes.forEach(lane -> lane.tick(backlogged));
     }
 
     private Lane laneOf(PartitionRef partition) {

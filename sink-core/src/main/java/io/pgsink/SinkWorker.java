@@ -62,7 +62,7 @@ public final class SinkWorker implements AutoCloseable {
         this.pipeline = parts.pipeline();
         this.health = parts.health();
         this.counters = parts.counters();
-        this.lag = parts.lag();
+        this.lag = new LagGauge();
         this.pollLoop = PollLoop.create(config, workerId, pipeline, lag);
         this.pollThread = new Thread(this::runPollLoop, "pgsink-poll");
     }
@@ -153,12 +153,10 @@ public final class SinkWorker implements AutoCloseable {
     }
 
     /** The stages that carry records, built once the resources are open. */
-    private record WorkerParts(List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters,
-                               LagGauge lag) {
+    private record WorkerParts(List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters) {
 
         static WorkerParts build(SinkConfig config, TableWriter table, DeadLetterSink deadLetters) {
             HealthState health = new HealthState();
-            LagGauge lag = new LagGauge();
             Counters counters = new Counters();
             ConcurrentLinkedQueue<Lane.Completion> completions = new ConcurrentLinkedQueue<>();
             List<Lane> lanes = new ArrayList<>();
@@ -169,8 +167,7 @@ public final class SinkWorker implements AutoCloseable {
                     config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()), counters.listener(health.lane(i)));
                 lanes.add(new Lane(i, batcher, writer, completions, health));
             }
-            Pipeline pipeline = new Pipeline(lanes, completions, config.bufferMaxBytes(), health, lag);
-            return new WorkerParts(lanes, pipeline, health, counters, lag);
+            return new WorkerParts(lanes, new Pipeline(lanes, completions, config.bufferMaxBytes(), health), health, counters);
         }
     }
 }

@@ -9,8 +9,7 @@ import java.time.Duration;
  * wait, it grows the target; when a write overshoots the latency target, or fails, it shrinks it. At low load
  * batches close by linger long before they are full, so the target does not matter and latency stays low.
  *
- * <p>Multiplicative steps, as in TCP congestion control: +25% on a full batch while the commit latency (averaged
- * with the previous ones, halving their weight each time) is under target, to 70% when it is over, half on a
+ * <p>Multiplicative steps, as in TCP congestion control: +25% on a fast full batch, to 70% on a slow one, half on a
  * failure, always within {@code [min, max]}. Written from one writer thread, read from the batching thread.
  */
 public final class AdaptiveSizeTarget implements SizeTarget {
@@ -23,7 +22,6 @@ public final class AdaptiveSizeTarget implements SizeTarget {
     private final int max;
     private final long targetLatencyMillis;
     private volatile int current;
-    private double smoothedLatency = -1;
 
     public AdaptiveSizeTarget(Clock clock, int min, int max, Duration targetLatency) {
         if (min < 1 || max < min || targetLatency.isNegative() || targetLatency.isZero()) {
@@ -49,10 +47,8 @@ public final class AdaptiveSizeTarget implements SizeTarget {
     @Override
     public void written(long startedAt, int records) {
         long latency = clock.millis() - startedAt;
-        // Smoothed, so that one slow commit (a checkpoint, an fsync stall) does not undo many good ones.
-        smoothedLatency = smoothedLatency < 0 ? latency : (smoothedLatency + latency) / 2;
         int now = current;
-        if (smoothedLatency > targetLatencyMillis) {
+        if (latency > targetLatencyMillis) {
             current = clamp((int) (now * SHRINK));
         } else if (records >= now) {
             current = clamp((int) Math.ceil(now * GROW));

@@ -22,8 +22,6 @@ public final class Batcher {
     private final SizeTarget target;
     private final long maxBytes;
     private final long lingerMillis;
-    /** How much longer a batch may wait for more records while records are known to be waiting upstream. */
-    public static final int BACKLOG_LINGER_FACTOR = 10;
 
     private List<SinkRecord> pending = new ArrayList<>();
     private long pendingBytes;
@@ -59,20 +57,7 @@ public final class Batcher {
 
     /** Returns the pending batch if its linger time has passed. */
     public Optional<Batch> pollDue() {
-        return pollDue(false);
-    }
-
-    /**
-     * Returns the pending batch if its linger time has passed; with {@code backlogged} (more records are waiting
-     * upstream) only after {@value #BACKLOG_LINGER_FACTOR} times the linger, so that under load batches fill to
-     * their size target instead of leaving half full whenever the writer catches up.
-     */
-    public Optional<Batch> pollDue(boolean backlogged) {
-        if (pending.isEmpty()) {
-            return Optional.empty();
-        }
-        long linger = backlogged ? lingerMillis * BACKLOG_LINGER_FACTOR : lingerMillis;
-        return clock.millis() - firstAddedAt >= linger ? Optional.of(take()) : Optional.empty();
+        return millisUntilDue() == 0 ? Optional.of(take()) : Optional.empty();
     }
 
     /** Returns whatever is pending, regardless of size or age. */

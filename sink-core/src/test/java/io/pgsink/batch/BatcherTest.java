@@ -61,18 +61,6 @@ class BatcherTest {
     }
 
     @Test
-    void whileRecordsWaitUpstreamABatchLingersLongerToFill() {
-        Batcher batcher = new Batcher(clock, SizeTarget.fixed(1000), 1 << 20, Duration.ofMillis(20));
-        batcher.add(record(0, 0, 10));
-
-        clock.advance(Duration.ofMillis(20));
-        assertThat(batcher.pollDue(true)).isEmpty();
-
-        clock.advance(Duration.ofMillis(20L * Batcher.BACKLOG_LINGER_FACTOR - 20));
-        assertThat(batcher.pollDue(true)).map(Batch::size).contains(1);
-    }
-
-    @Test
     void sizeTargetChangesTakeEffectAtRunTime() {
         AtomicInteger target = new AtomicInteger(100);
         Batcher batcher = new Batcher(clock, target::get, 1 << 20, Duration.ofSeconds(10));
