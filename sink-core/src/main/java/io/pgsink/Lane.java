@@ -111,7 +111,7 @@ final class Lane {
             List<SinkRecord> rest = new ArrayList<>(batch.records());
             rest.removeIf(r -> partitions.contains(r.partitionRef()));
             if (!rest.isEmpty()) {
-                kept.add(new Batch(rest, rest.stream().mapToLong(SinkRecord::sizeInBytes).sum()));
+                kept.add(new Batch(rest, rest.stream().mapToLong(SinkRecord::sizeInBytes).sum(), batch.full()));
             }
         }
         ready.clear();
@@ -184,7 +184,7 @@ final class Lane {
             long started = target.startWrite();
             int before = target.records();
             if (writer.write(batch) == 0) {
-                target.written(started, batch.size());
+                target.written(started, batch.full());
             } else {
                 target.failed();
             }

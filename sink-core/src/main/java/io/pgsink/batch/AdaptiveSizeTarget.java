@@ -45,12 +45,14 @@ public final class AdaptiveSizeTarget implements SizeTarget {
     }
 
     @Override
-    public void written(long startedAt, int records) {
+    public void written(long startedAt, boolean full) {
         long latency = clock.millis() - startedAt;
         int now = current;
         if (latency > targetLatencyMillis) {
             current = clamp((int) (now * SHRINK));
-        } else if (records >= now) {
+        } else if (full) {
+            // Judged by how the batch was cut, not against the target now: batches cut at an older, smaller
+            // target may still be queued, and they too mean records were waiting.
             current = clamp((int) Math.ceil(now * GROW));
         }
     }

@@ -42,7 +42,7 @@ public final class Batcher {
         long size = record.sizeInBytes();
         Optional<Batch> closed = Optional.empty();
         if (!pending.isEmpty() && pendingBytes + size > maxBytes) {
-            closed = Optional.of(take());
+            closed = Optional.of(take(true));
         }
         if (pending.isEmpty()) {
             firstAddedAt = clock.millis();
@@ -50,19 +50,19 @@ public final class Batcher {
         pending.add(record);
         pendingBytes += size;
         if (closed.isEmpty() && (pending.size() >= target.records() || pendingBytes >= maxBytes)) {
-            closed = Optional.of(take());
+            closed = Optional.of(take(true));
         }
         return closed;
     }
 
     /** Returns the pending batch if its linger time has passed. */
     public Optional<Batch> pollDue() {
-        return millisUntilDue() == 0 ? Optional.of(take()) : Optional.empty();
+        return millisUntilDue() == 0 ? Optional.of(take(false)) : Optional.empty();
     }
 
     /** Returns whatever is pending, regardless of size or age. */
     public Optional<Batch> drain() {
-        return pending.isEmpty() ? Optional.empty() : Optional.of(take());
+        return pending.isEmpty() ? Optional.empty() : Optional.of(take(false));
     }
 
     /** Milliseconds until the pending batch is due by linger; {@code Long.MAX_VALUE} when nothing is pending. */
@@ -94,8 +94,8 @@ public final class Batcher {
         return pendingBytes;
     }
 
-    private Batch take() {
-        Batch batch = new Batch(pending, pendingBytes);
+    private Batch take(boolean full) {
+        Batch batch = new Batch(pending, pendingBytes, full);
         pending = new ArrayList<>();
         pendingBytes = 0;
         return batch;

@@ -14,8 +14,11 @@ public interface SizeTarget {
         return 0;
     }
 
-    /** A batch of {@code records} was written without failures, having started at {@code startedAt}. */
-    default void written(long startedAt, int records) {
+    /**
+     * A batch was written without failures, having started at {@code startedAt}; {@code full} when it was closed
+     * by size (see {@link Batch#full}).
+     */
+    default void written(long startedAt, boolean full) {
     }
 
     /** A batch needed retries before it was written. */

@@ -12,11 +12,22 @@ class AdaptiveSizeTargetTest {
     private final ManualClock clock = new ManualClock();
     private final AdaptiveSizeTarget target = new AdaptiveSizeTarget(clock, 100, 10_000, Duration.ofMillis(200));
 
-    /** One batch written: full or not, taking this long. */
+    /** One batch of {@code records}, cut at the current target when it holds that many, taking this long. */
     private void write(int records, long millis) {
         long started = target.startWrite();
         clock.advance(Duration.ofMillis(millis));
-        target.written(started, records);
+        target.written(started, records >= target.records());
+    }
+
+    @Test
+    void batchesCutFullAtAnOlderSmallerTargetStillLetItGrow() {
+        // Under a backlog, batches cut at 100 are still queued when the target has grown past them.
+        for (int i = 0; i < 4; i++) {
+            long started = target.startWrite();
+            clock.advance(Duration.ofMillis(10));
+            target.written(started, true);
+        }
+        assertThat(target.records()).isEqualTo(247); // 100 -> 125 -> 157 -> 197 -> 247
     }
 
     @Test

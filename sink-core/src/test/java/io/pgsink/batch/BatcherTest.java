@@ -27,6 +27,7 @@ class BatcherTest {
         Optional<Batch> batch = batcher.add(record(0, 2, 10));
 
         assertThat(batch).isPresent();
+        assertThat(batch.get().full()).isTrue();
         assertThat(batch.get().records()).extracting(SinkRecord::offset).containsExactly(0L, 1L, 2L);
         assertThat(batcher.pendingRecords()).isZero();
     }
@@ -56,7 +57,9 @@ class BatcherTest {
         assertThat(batcher.millisUntilDue()).isEqualTo(1);
 
         clock.advance(Duration.ofMillis(1));
-        assertThat(batcher.pollDue()).map(Batch::size).contains(1);
+        Optional<Batch> due = batcher.pollDue();
+        assertThat(due).map(Batch::size).contains(1);
+        assertThat(due.get().full()).as("closed by linger, not by size").isFalse();
         assertThat(batcher.millisUntilDue()).isEqualTo(Long.MAX_VALUE);
     }
 
@@ -88,7 +91,7 @@ class BatcherTest {
 
     @Test
     void batchReportsLastOffsetPerPartition() {
-        Batch batch = new Batch(List.of(record(0, 5, 1), record(1, 7, 1), record(0, 6, 1)), 3);
+        Batch batch = new Batch(List.of(record(0, 5, 1), record(1, 7, 1), record(0, 6, 1)), 3, false);
 
         assertThat(batch.lastOffsets()).hasSize(2)
             .containsEntry(new io.pgsink.model.PartitionRef("t", 0), 6L)
