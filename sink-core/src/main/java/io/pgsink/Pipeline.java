@@ -59,9 +59,8 @@ final class Pipeline implements RecordHandler {
 
     @Override
     public Set<PartitionRef> blocked(Collection<PartitionRef> assigned) {
-        long buffered = lanes.stream().mapToLong(Lane::bufferedBytes).sum();
         // While writes are retrying, fetching more only fills memory: pause until the database is back.
-        if (buffered >= bufferMaxBytes || health.get().status() == Health.Status.DEGRADED) {
+        if (bufferedBytes() >= bufferMaxBytes || health.get().status() == Health.Status.DEGRADED) {
             return Set.copyOf(assigned);
         }
         return assigned.stream().filter(p -> laneOf(p).failed()).collect(Collectors.toSet());

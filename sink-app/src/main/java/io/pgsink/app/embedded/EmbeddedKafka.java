@@ -50,7 +50,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public void createTopic(String name, int partitions) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        createTopic(bootstrapServers(), name, partitions);
+    }
+
+    /** Creates a topic with one replica on any cluster, embedded or not, and waits until it exists. */
+    public static void createTopic(String bootstrapServers, String name, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
