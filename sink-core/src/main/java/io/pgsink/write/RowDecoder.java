@@ -1,26 +1,33 @@
 package io.pgsink.write;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Maps a JSON object's top-level fields to the table's columns of the same name. Schemaless: the table's catalog
  * types drive conversion, the record needs no schema of its own. Thread safe.
+ *
+ * <p>The record is read with a streaming parser, never built as a tree. The common cases convert straight from
+ * the token: strings into text, whole numbers into integer columns, numbers into numeric, booleans, ISO-8601
+ * timestamps with an offset ({@link IsoTimestamp}), and json/jsonb values, which are copied as the record's own
+ * bytes (PostgreSQL parses them again anyway). Any other value is read as a small tree and converted by
+ * {@link ValueFormatter}, which holds the full rules; both paths give the same text for the same value.
  */
 final class RowDecoder {
 
-    // Exact decimals: numeric columns must not pass through a double.
+    // Exact decimals: numeric columns must not pass through a double. Not FAIL_ON_TRAILING_TOKENS: values are
+    // read one by one from inside the object; decode() checks for trailing content itself.
     private static final ObjectMapper MAPPER = new ObjectMapper()
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     private final TableSchema schema;
@@ -37,21 +44,37 @@ final class RowDecoder {
     }
 
     Row decode(int index, byte[] value) throws DecodeException {
-        JsonNode root = parse(value);
+        if (value == null) {
+            throw new DecodeException(null, "record has no value (a tombstone); pgsink does not delete rows");
+        }
         String[] values = new String[schema.columns().size()];
         BitSet present = new BitSet(values.length);
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            Column column = schema.column(field.getKey()).orElse(null);
-            if (column == null) {
-                if (rejectUnknownFields) {
-                    throw new DecodeException(null, "field \"" + field.getKey() + "\" has no column in table "
-                        + schema.table() + " (input.unknown.fields=reject)");
-                }
-                continue;
+        try (JsonParser parser = MAPPER.createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new DecodeException(null, "record value is not a JSON object");
             }
-            values[column.index()] = ValueFormatter.format(field.getValue(), column);
-            present.set(column.index());
+            boolean utf8 = isUtf8(value);
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                JsonToken token = parser.nextToken();
+                Column column = schema.column(name).orElse(null);
+                if (column == null) {
+                    if (rejectUnknownFields) {
+                        throw new DecodeException(null, "field \"" + name + "\" has no column in table "
+                            + schema.table() + " (input.unknown.fields=reject)");
+                    }
+                    parser.skipChildren();
+                    continue;
+                }
+                values[column.index()] = convert(parser, token, column, value, utf8);
+                present.set(column.index());
+            }
+            if (parser.nextToken() != null) {
+                throw new DecodeException(null, "record value is not valid JSON (trailing content after the object)");
+            }
+        } catch (JsonProcessingException e) {
+            throw new DecodeException(null, "record value is not valid JSON" + where(e));
+        } catch (IOException e) {
+            throw new DecodeException(null, "record value could not be read as JSON");
         }
         if (present.isEmpty()) {
             throw new DecodeException(null, "record sets no column of table " + schema.table());
@@ -64,22 +87,70 @@ final class RowDecoder {
         return new Row(index, present, values);
     }
 
-    private static JsonNode parse(byte[] value) throws DecodeException {
-        if (value == null) {
-            throw new DecodeException(null, "record has no value (a tombstone); pgsink does not delete rows");
+    /** The column's text for the value at {@code token}, leaving the parser on the value's last token. */
+    private static String convert(JsonParser parser, JsonToken token, Column column, byte[] input, boolean utf8)
+        throws IOException, DecodeException {
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
         }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new DecodeException(null, "record value is not valid JSON" + where(e));
-        } catch (IOException e) {
-            throw new DecodeException(null, "record value could not be read as JSON");
+        switch (column.type()) {
+            case TEXT:
+            case OTHER:
+                if (token == JsonToken.VALUE_STRING) {
+                    return ValueFormatter.noNul(parser.getText(), column);
+                }
+                break;
+            case SMALLINT:
+            case INTEGER:
+            case BIGINT:
+                if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                    return ValueFormatter.integer(parser.getLongValue(), column);
+                }
+                break;
+            case NUMERIC:
+                if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    String text = parser.getText();
+                    if (text.indexOf('e') < 0 && text.indexOf('E') < 0) {
+                        return text;
+                    }
+                }
+                break;
+            case BOOLEAN:
+                if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+                    return token == JsonToken.VALUE_TRUE ? "t" : "f";
+                }
+                break;
+            case TIMESTAMPTZ:
+                if (token == JsonToken.VALUE_STRING) {
+                    String text = parser.getText();
+                    if (IsoTimestamp.isOffsetDateTime(text)) {
+                        return text;
+                    }
+                }
+                break;
+            case JSON:
+            case JSONB:
+                if (utf8 && (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)) {
+                    // A JSON text cannot hold a raw NUL (only the escape, which jsonb rejects itself).
+                    int start = (int) parser.currentTokenLocation().getByteOffset();
+                    parser.skipChildren();
+                    int end = (int) parser.currentLocation().getByteOffset();
+                    return new String(input, start, end - start, StandardCharsets.UTF_8);
+                }
+                break;
+            default:
+                break;
         }
-        if (root == null || !root.isObject()) {
-            throw new DecodeException(null, "record value is not a JSON object");
-        }
-        return root;
+        JsonNode node = parser.readValueAsTree();
+        return ValueFormatter.format(node, column);
+    }
+
+    /**
+     * Whether the byte offsets the parser reports index {@code value} as UTF-8 text: Jackson also reads UTF-16
+     * and UTF-32 (recognised by zero bytes or a byte order mark), whose offsets could not be sliced as UTF-8.
+     */
+    private static boolean isUtf8(byte[] value) {
+        return value.length >= 2 && value[0] != 0 && value[1] != 0 && value[0] > 0;
     }
 
     private static String where(JsonProcessingException e) {

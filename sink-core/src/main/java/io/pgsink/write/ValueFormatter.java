@@ -56,11 +56,25 @@ final class ValueFormatter {
         return noNul(value.isTextual() ? value.textValue() : value.toString(), column);
     }
 
-    private static String noNul(String text, Column column) throws DecodeException {
+    static String noNul(String text, Column column) throws DecodeException {
         if (text.indexOf('\u0000') >= 0) {
             throw bad(column, "contains a NUL character, which PostgreSQL text and json cannot store");
         }
         return text;
+    }
+
+    /** A whole number for a smallint, integer or bigint column. */
+    static String integer(long value, Column column) throws DecodeException {
+        long max = switch (column.type()) {
+            case SMALLINT -> Short.MAX_VALUE;
+            case INTEGER -> Integer.MAX_VALUE;
+            case BIGINT -> Long.MAX_VALUE;
+            default -> throw new IllegalArgumentException("not an integer column: " + column.type());
+        };
+        if (value > max || value < -max - 1) {
+            throw bad(column, "is out of range for " + column.sqlType());
+        }
+        return Long.toString(value);
     }
 
     private static String integer(JsonNode value, Column column, BigInteger max) throws DecodeException {
@@ -124,6 +138,9 @@ final class ValueFormatter {
                 .atOffset(ZoneOffset.UTC));
         }
         String text = requireText(value, column, "an ISO-8601 timestamp");
+        if (IsoTimestamp.isOffsetDateTime(text)) {
+            return text;
+        }
         try {
             return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.parse(text));
         } catch (DateTimeException e) {

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgsink.model.TableRef;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RowDecoderTest {
 
@@ -24,6 +27,10 @@ class RowDecoderTest {
         new Column("day", 9, ColumnType.DATE, null, "date", false));
     private static final TableSchema SCHEMA = new TableSchema(new TableRef("public", "t"), COLUMNS, List.of("id"));
 
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+
     private final RowDecoder decoder = new RowDecoder(SCHEMA, List.of(COLUMNS.get(0)), false);
 
     private Row decode(String json) throws DecodeException {
@@ -38,7 +45,7 @@ class RowDecoderTest {
             + " \"small\": -32768, \"day\": \"2024-02-29\"}");
 
         assertThat(row.values()).containsExactly("7", "a\"b", "12345678901234567890.10",
-            "2024-05-01T12:30:00+02:00", "6f1c1d5e-1a2b-4c3d-8e9f-0a1b2c3d4e5f", "{\"k\":[1,2,{\"x\":null}]}",
+            "2024-05-01T12:30:00+02:00", "6f1c1d5e-1a2b-4c3d-8e9f-0a1b2c3d4e5f", "{\"k\": [1, 2, {\"x\": null}]}",
             "{\"x\",NULL,\"q\\\"\"}", "t", "-32768", "2024-02-29");
     }
 
@@ -82,5 +89,64 @@ class RowDecoderTest {
         assertThatThrownBy(() -> decode("[1, 2]")).hasMessageContaining("not a JSON object");
         assertThatThrownBy(() -> decoder.decode(0, null)).hasMessageContaining("tombstone");
         assertThatThrownBy(() -> decode("{\"name\": \"x\"}")).hasMessageContaining("key column \"id\"");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "name     | \"plain\"", "name | 17", "name | true", "name | {\"a\": 1}",
+        "id       | 9223372036854775807", "id | -9223372036854775808", "id | 9223372036854775808", "id | 12.0",
+        "id       | \"42\"", "small | 32767", "small | -32769",
+        "amount   | 10.25", "amount | -0.5", "amount | 1.5e3", "amount | 12", "amount | \"7.10\"", "amount | true",
+        "at       | \"2024-02-29T23:59:59.999999Z\"", "at | \"2023-02-29T00:00:00Z\"", "at | \"2024-05-01T12:30:00\"",
+        "at       | \"2024-05-01t12:30:00z\"", "at | \"2024-05-01T12:30:00+14:00\"", "at | \"2024-05-01T24:00:00Z\"",
+        "at       | \" 2024-05-01T12:30:00Z \"", "at | 1714566600000", "at | \"0000-01-01T00:00:00Z\"",
+        "ok       | false", "ok | \"TRUE\"", "ok | 1",
+        "payload  | \"text\"", "payload | 12.50", "payload | [1, \"\u00e9\", {\"b\": [true, null]}]",
+        "payload  | {\"k\": {\"nested\": \"\u20ac \\u00e9\"}}",
+        "tags     | [\"a\", \"b\"]", "tags | \"x\"", "ref | \"6F1C1D5E-1A2B-4C3D-8E9F-0A1B2C3D4E5F\"",
+        "day      | \"2024-02-29\"", "day | 20240229"})
+    void streamingConversionAgreesWithTheTreeConversion(String field, String json) throws Exception {
+        Column column = SCHEMA.column(field.trim()).orElseThrow();
+        String tree;
+        try {
+            tree = ValueFormatter.format(JSON.readTree(json), column);
+        } catch (DecodeException e) {
+            tree = "rejected: " + e.getMessage();
+        }
+        String streamed;
+        try {
+            streamed = decode("{\"id\": 1, \"" + column.name() + "\": " + json + "}").values()[column.index()];
+        } catch (DecodeException e) {
+            streamed = "rejected: " + e.getMessage();
+        }
+
+        if (column.type() == ColumnType.JSONB && !tree.startsWith("rejected")) {
+            // json values keep the record's own spelling; they must mean the same JSON.
+            assertThat(JSON.readTree(streamed)).isEqualTo(JSON.readTree(tree));
+        } else {
+            assertThat(streamed).isEqualTo(tree);
+        }
+    }
+
+    @Test
+    void jsonValuesAreTheRecordsOwnTextAlsoWhenTheRecordIsNotUtf8() throws DecodeException {
+        String json = "{\"id\": 1, \"payload\": {\"k\": \"\u00e9\u20ac\uD83D\uDE00\"}, \"name\": \"\u00fc\"}";
+
+        Row utf8 = decoder.decode(0, json.getBytes(StandardCharsets.UTF_8));
+        Row utf16 = decoder.decode(0, json.getBytes(StandardCharsets.UTF_16BE));
+
+        assertThat(utf8.values()[5]).isEqualTo("{\"k\": \"\u00e9\u20ac\uD83D\uDE00\"}");
+        assertThat(utf16.values()[5]).isEqualTo("{\"k\":\"\u00e9\u20ac\uD83D\uDE00\"}");
+        assertThat(utf16.values()[1]).isEqualTo(utf8.values()[1]).isEqualTo("\u00fc");
+    }
+
+    @Test
+    void skipsUnknownNestedFieldsAndRejectsTrailingContent() throws DecodeException {
+        Row row = decode("{\"extra\": {\"name\": \"inner\", \"x\": [1, {\"id\": 5}]}, \"id\": 2, \"name\": \"outer\"}");
+
+        assertThat(row.values()[0]).isEqualTo("2");
+        assertThat(row.values()[1]).isEqualTo("outer");
+        assertThatThrownBy(() -> decode("{\"id\": 1} {\"id\": 2}")).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> decode("{\"id\": 1, \"payload\": {\"a\": }}")).hasMessageContaining("not valid JSON");
     }
 }
