@@ -7,6 +7,7 @@ import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.write.FatalWriteException;
 import io.pgsink.write.LaneWriter;
+import io.pgsink.write.PreparedBatch;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * partition are written in offset order. Everything but the writer thread's work runs on the poll thread.
  *
  * <p>While the writer is busy, due batches wait (at most {@link #MAX_IN_FLIGHT} are handed over), so under load
- * records accumulate into bigger batches instead of queueing as many small ones.
+ * records accumulate into bigger batches instead of queueing as many small ones. A handed-over batch is decoded on
+ * the lane's decoder thread, so the next batch is decoded while the writer waits for PostgreSQL on the current one.
  */
 final class Lane {
 
@@ -44,6 +46,7 @@ final class Lane {
     private final Queue<Completion> completions;
     private final HealthState health;
     private final ExecutorService thread;
+    private final ExecutorService decoder;
     private final Deque<Batch> ready = new ArrayDeque<>();
     private final Deque<Future<?>> inFlight = new ArrayDeque<>();
     private long inFlightBytes;
@@ -62,6 +65,7 @@ final class Lane {
         this.completions = completions;
         this.health = health;
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "pgsink-writer-" + id));
+        this.decoder = Executors.newSingleThreadExecutor(r -> new Thread(r, "pgsink-decoder-" + id));
     }
 
     void add(SinkRecord record) {
@@ -153,6 +157,7 @@ final class Lane {
         stopping = true;
         thread.submit(writer::close);
         thread.shutdown();
+        decoder.shutdown(); // not shutdownNow: the writer may be waiting for a queued decode
     }
 
     /** Waits for {@link #stop}; past the timeout, interrupts a write or retry wait and waits briefly for that. */
@@ -171,19 +176,21 @@ final class Lane {
     private void submit(Batch batch) {
         readyBytes -= batch.bytes();
         inFlightBytes += batch.bytes();
-        inFlight.add(thread.submit(() -> run(batch)));
+        Future<PreparedBatch> decoded = decoder.submit(() -> writer.prepare(batch));
+        inFlight.add(thread.submit(() -> run(batch, decoded)));
     }
 
-    private void run(Batch batch) {
+    private void run(Batch batch, Future<PreparedBatch> decoded) {
         if (failed || stopping) {
             return;
         }
         boolean handled = false;
         SizeTarget target = batcher.sizeTarget();
         try {
+            PreparedBatch prepared = decodedBatch(decoded);
             long started = target.startWrite();
             int before = target.records();
-            if (writer.write(batch) == 0) {
+            if (writer.write(batch, prepared) == 0) {
                 target.written(started, batch.full());
             } else {
                 target.failed();
@@ -205,6 +212,17 @@ final class Lane {
                 // An Error escaped: stop the lane visibly rather than leave it waiting for a batch that never ends.
                 fail("the writer thread died writing a batch; see the log", null);
             }
+        }
+    }
+
+    private static PreparedBatch decodedBatch(Future<PreparedBatch> decoded) throws InterruptedException {
+        try {
+            return decoded.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("decoding a batch failed", e.getCause());
         }
     }
 

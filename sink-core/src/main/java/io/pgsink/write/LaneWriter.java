@@ -46,9 +46,21 @@ public final class LaneWriter implements AutoCloseable {
      * returns how many transient failures were retried on the way.
      */
     public long write(Batch batch) throws FatalWriteException, InterruptedException {
+        return write(batch, prepare(batch));
+    }
+
+    /**
+     * Decodes a batch for {@link #write(Batch, PreparedBatch)}: CPU only, no connection, safe to run on another
+     * thread while this writer writes an earlier batch.
+     */
+    public PreparedBatch prepare(Batch batch) {
+        return table.prepare(batch.records());
+    }
+
+    /** {@link #write(Batch)} for a batch already {@linkplain #prepare prepared}. */
+    public long write(Batch batch, PreparedBatch prepared) throws FatalWriteException, InterruptedException {
         long retriesBefore = retried;
         List<SinkRecord> records = batch.records();
-        PreparedBatch prepared = table.prepare(records);
         List<Rejection> rejections = new ArrayList<>();
         for (Map.Entry<Integer, DecodeException> failure : prepared.failures().entrySet()) {
             rejections.add(decodeRejection(records.get(failure.getKey()), failure.getValue()));
