@@ -24,7 +24,7 @@ public final class Main {
         "  demo [--records N] [--keep-running]",
         "                         start an embedded Kafka and PostgreSQL, publish sample events, sink them",
         "                         and check the table holds exactly what was published",
-        "  bench [--records N] [--partitions P] [--rate R] [--json]",
+        "  bench [--records N] [--partitions P] [--rate R] [--only throughput|latency] [--json]",
         "                         measure pgsink against a COPY ceiling and row-by-row INSERTs on embedded Kafka",
         "                         and a durable embedded PostgreSQL (defaults: 1000000 records, 8 partitions,",
         "                         20000 records/s for latency); --json prints one JSON object",

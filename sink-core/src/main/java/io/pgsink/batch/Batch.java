@@ -25,8 +25,24 @@ public record Batch(List<SinkRecord> records, long bytes, boolean full) {
     /** The highest offset per partition in this batch. */
     public Map<PartitionRef, Long> lastOffsets() {
         Map<PartitionRef, Long> last = new LinkedHashMap<>();
+        // Records come in runs per partition (one poll's records of a partition are adjacent): one map update per
+        // run, not per record.
+        SinkRecord run = null;
+        long runMax = 0;
         for (SinkRecord record : records) {
-            last.merge(record.partitionRef(), record.offset(), Math::max);
+            if (run != null && (run.partition() != record.partition() || !run.topic().equals(record.topic()))) {
+                last.merge(run.partitionRef(), runMax, Math::max);
+                run = null;
+            }
+            if (run == null) {
+                run = record;
+                runMax = record.offset();
+            } else {
+                runMax = Math.max(runMax, record.offset());
+            }
+        }
+        if (run != null) {
+            last.merge(run.partitionRef(), runMax, Math::max);
         }
         return last;
     }

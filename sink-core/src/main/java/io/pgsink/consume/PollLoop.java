@@ -195,9 +195,13 @@ public final class PollLoop implements Runnable {
         }
         List<SinkRecord> records = new ArrayList<>(polled.count());
         for (ConsumerRecord<byte[], byte[]> r : polled) {
-            List<SinkRecord.Header> headers = new ArrayList<>();
-            for (Header h : r.headers()) {
-                headers.add(new SinkRecord.Header(h.key(), h.value()));
+            List<SinkRecord.Header> headers = List.of();
+            Header[] raw = r.headers().toArray();
+            if (raw.length > 0) {
+                headers = new ArrayList<>(raw.length);
+                for (Header h : raw) {
+                    headers.add(new SinkRecord.Header(h.key(), h.value()));
+                }
             }
             records.add(new SinkRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(),
                 headers));

@@ -3,8 +3,10 @@ package io.pgsink.write;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A batch decoded for writing: the rows to write, in the records' order, and the records that could not be
@@ -51,8 +53,20 @@ public final class PreparedBatch {
         if (keyColumns.length == 0) {
             return List.of(rows);
         }
+        // Most batches repeat no key: one pass over a set tells, and then the rows go as they are.
+        Set<Object> keys = new HashSet<>(rows.size() * 4 / 3 + 1);
+        boolean repeats = false;
+        for (Row row : rows) {
+            if (!keys.add(key(row))) {
+                repeats = true;
+                break;
+            }
+        }
+        if (!repeats) {
+            return List.of(rows);
+        }
         List<List<Row>> generations = new ArrayList<>();
-        Map<List<String>, Integer> seen = new HashMap<>();
+        Map<Object, Integer> seen = new HashMap<>();
         for (Row row : rows) {
             int generation = seen.merge(key(row), 1, Integer::sum) - 1;
             if (generation == generations.size()) {
@@ -63,7 +77,11 @@ public final class PreparedBatch {
         return generations;
     }
 
-    private List<String> key(Row row) {
+    /** The row's key: the value itself for a one-column key (no column value is null in upsert mode). */
+    private Object key(Row row) {
+        if (keyColumns.length == 1) {
+            return row.values()[keyColumns[0]];
+        }
         String[] key = new String[keyColumns.length];
         for (int i = 0; i < key.length; i++) {
             key[i] = row.values()[keyColumns[i]];

@@ -10,8 +10,10 @@ import java.util.List;
  * @param partitions partitions of the benchmark topics
  * @param rate records per second the latency run offers
  * @param json print one JSON object instead of the table
+ * @param throughput run the throughput measurements (ceiling, baseline, pipelines)
+ * @param latency run the latency measurements
  */
-record BenchOptions(int records, int partitions, int rate, boolean json) {
+record BenchOptions(int records, int partitions, int rate, boolean json, boolean throughput, boolean latency) {
 
     static final int DEFAULT_RECORDS = 1_000_000;
     static final int DEFAULT_PARTITIONS = 8;
@@ -27,22 +29,31 @@ record BenchOptions(int records, int partitions, int rate, boolean json) {
         require(rate >= 100 && rate <= 1_000_000, "--rate must be between 100 and 1000000");
     }
 
-    /** Parses {@code [--records N] [--partitions P] [--rate R] [--json]}; throws with a usage sentence. */
+    /**
+     * Parses {@code [--records N] [--partitions P] [--rate R] [--only throughput|latency] [--json]}; throws with a
+     * usage sentence.
+     */
     static BenchOptions parse(List<String> args) {
         int records = DEFAULT_RECORDS;
         int partitions = DEFAULT_PARTITIONS;
         int rate = DEFAULT_RATE;
         boolean json = false;
+        String only = null;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--records" -> records = number(args, ++i);
                 case "--partitions" -> partitions = number(args, ++i);
                 case "--rate" -> rate = number(args, ++i);
                 case "--json" -> json = true;
+                case "--only" -> {
+                    only = ++i < args.size() ? args.get(i) : "";
+                    require(only.equals("throughput") || only.equals("latency"),
+                        "--only takes throughput or latency");
+                }
                 default -> throw new IllegalArgumentException("unknown bench option " + args.get(i));
             }
         }
-        return new BenchOptions(records, partitions, rate, json);
+        return new BenchOptions(records, partitions, rate, json, !"latency".equals(only), !"throughput".equals(only));
     }
 
     int rowByRowSample() {

@@ -31,16 +31,24 @@ final class BenchRun {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         LOG.info("starting embedded PostgreSQL (durable) and Kafka");
         try (BenchDatabase database = BenchDatabase.start(); BenchKafka kafka = BenchKafka.start()) {
-            Measurement copy = new CopyCeiling(database).measure(options.records(), false);
-            LOG.info("COPY ceiling: {} rows/s", Math.round(copy.rowsPerSecond()));
-            Measurement upsert = new CopyCeiling(database).measure(options.records(), true);
-            LOG.info("COPY upsert, for reference: {} rows/s", Math.round(upsert.rowsPerSecond()));
-            Measurement rowByRow = new RowByRow(database).measure(options.rowByRowSample());
-            LOG.info("row-by-row: {} rows/s", Math.round(rowByRow.rowsPerSecond()));
-            List<Measurement> pipeline = pipeline(database, kafka);
+            Measurement copy = null;
+            Measurement upsert = null;
+            Measurement rowByRow = null;
+            List<Measurement> pipeline = List.of();
+            if (options.throughput()) {
+                copy = new CopyCeiling(database).measure(options.records(), false);
+                LOG.info("COPY ceiling: {} rows/s", Math.round(copy.rowsPerSecond()));
+                upsert = new CopyCeiling(database).measure(options.records(), true);
+                LOG.info("COPY upsert, for reference: {} rows/s", Math.round(upsert.rowsPerSecond()));
+                rowByRow = new RowByRow(database).measure(options.rowByRowSample());
+                LOG.info("row-by-row: {} rows/s", Math.round(rowByRow.rowsPerSecond()));
+                pipeline = pipeline(database, kafka);
+            }
             List<LatencyRun.Latency> latency = new ArrayList<>();
-            for (int lanes : CONCURRENCIES) {
-                latency.add(new LatencyRun(database, kafka, options).measure(lanes));
+            if (options.latency()) {
+                for (int lanes : CONCURRENCIES) {
+                    latency.add(new LatencyRun(database, kafka, options).measure(lanes));
+                }
             }
             return new BenchReport(options, machine(database, load), copy, upsert, rowByRow, pipeline, latency,
                 (System.nanoTime() - start) / 1e9);

@@ -17,12 +17,14 @@ final class ReportJson {
         ObjectNode root = JSON.createObjectNode();
         root.set("settings", JSON.createObjectNode().put("records", r.options().records())
             .put("partitions", r.options().partitions()).put("rate", r.options().rate())
-            .put("rowByRowSample", r.rowByRow().rows()).put("writeMode", "upsert")
+            .put("rowByRowSample", r.options().rowByRowSample()).put("writeMode", "upsert")
             .put("workerXmx", BenchOptions.WORKER_XMX).put("latencySeconds", BenchOptions.LATENCY_SECONDS));
         root.set("machine", JSON.valueToTree(r.machine()));
-        root.set("copyCeiling", throughput(r, r.copyCeiling()));
-        root.set("copyUpsertReference", throughput(r, r.upsertCeiling()));
-        root.set("rowByRow", throughput(r, r.rowByRow()));
+        if (r.options().throughput()) {
+            root.set("copyCeiling", throughput(r, r.copyCeiling()));
+            root.set("copyUpsertReference", throughput(r, r.upsertCeiling()));
+            root.set("rowByRow", throughput(r, r.rowByRow()));
+        }
         ObjectNode pipeline = root.putObject("pipeline");
         r.pipeline().forEach(m -> pipeline.set(m.name(), throughput(r, m)));
         ArrayNode latency = root.putArray("latency");

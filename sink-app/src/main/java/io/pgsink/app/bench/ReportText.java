@@ -30,10 +30,14 @@ final class ReportText {
         out.printf("machine: %d CPUs, %.0f GiB, Java %s, load average %.1f at start; each worker in its own JVM"
             + " with -Xmx%s%n%n", m.cpus(), m.memoryBytes() / 1073741824.0, m.java(), m.loadAverageAtStart(),
             BenchOptions.WORKER_XMX);
-        throughput(r, out);
-        latency(r, out);
-        out.printf("%n%s%nbench took %.0f s%n", NOTES.replace("SAMPLE", String.format("%,d", r.rowByRow().rows())),
-            r.seconds());
+        if (r.options().throughput()) {
+            throughput(r, out);
+        }
+        if (r.options().latency()) {
+            latency(r, out);
+        }
+        long sample = r.rowByRow() == null ? r.options().rowByRowSample() : r.rowByRow().rows();
+        out.printf("%n%s%nbench took %.0f s%n", NOTES.replace("SAMPLE", String.format("%,d", sample)), r.seconds());
     }
 
     private static void throughput(BenchReport r, PrintStream out) {

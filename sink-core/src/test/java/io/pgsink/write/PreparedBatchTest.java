@@ -1,0 +1,52 @@
+package io.pgsink.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PreparedBatchTest {
+
+    private static Row row(int index, String... values) {
+        BitSet present = new BitSet();
+        present.set(0, values.length);
+        return new Row(index, present, values);
+    }
+
+    private static List<List<Integer>> indexes(List<List<Row>> generations) {
+        return generations.stream().map(g -> g.stream().map(Row::index).toList()).toList();
+    }
+
+    @Test
+    void rowsWithoutRepeatedKeysAreOneGenerationInOrder() {
+        PreparedBatch batch = new PreparedBatch(List.of(row(0, "a", "1"), row(1, "b", "1"), row(2, "c", "1")),
+            Map.of(), new int[] {0});
+
+        assertThat(indexes(batch.generations())).containsExactly(List.of(0, 1, 2));
+    }
+
+    @Test
+    void repeatedKeysGoToLaterGenerationsKeepingEachKeysOrder() {
+        PreparedBatch batch = new PreparedBatch(List.of(row(0, "a", "1"), row(1, "b", "1"), row(2, "a", "2"),
+            row(3, "c", "1"), row(4, "a", "3"), row(5, "b", "2")), Map.of(), new int[] {0});
+
+        assertThat(indexes(batch.generations())).containsExactly(List.of(0, 1, 3), List.of(2, 5), List.of(4));
+    }
+
+    @Test
+    void aCompositeKeyRepeatsOnlyWhenEveryColumnDoes() {
+        PreparedBatch batch = new PreparedBatch(List.of(row(0, "a", "1"), row(1, "a", "2"), row(2, "a", "1")),
+            Map.of(), new int[] {0, 1});
+
+        assertThat(indexes(batch.generations())).containsExactly(List.of(0, 1), List.of(2));
+    }
+
+    @Test
+    void insertModeNeverSplits() {
+        PreparedBatch batch = new PreparedBatch(List.of(row(0, "a"), row(1, "a")), Map.of(), new int[0]);
+
+        assertThat(indexes(batch.generations())).containsExactly(List.of(0, 1));
+    }
+}
