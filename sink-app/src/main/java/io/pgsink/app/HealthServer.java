@@ -47,7 +47,8 @@ final class HealthServer implements AutoCloseable {
             + counter("pgsink_isolation_writes_total", s.isolationWrites())
             + counter("pgsink_retries_total", s.retries())
             + gauge("pgsink_consumer_lag_records", s.lag())
-            + gauge("jvm_heap_used_peak_bytes", HeapPeak.bytes());
+            + gauge("jvm_heap_used_peak_bytes", HeapPeak.bytes())
+            + gauge("jvm_heap_used_after_gc_peak_bytes", HeapPeak.afterGcBytes());
     }
 
     private static String counter(String name, long value) {

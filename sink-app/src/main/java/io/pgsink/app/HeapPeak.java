@@ -19,6 +19,7 @@ import javax.management.openmbean.CompositeData;
 final class HeapPeak {
 
     private static final AtomicLong PEAK = new AtomicLong();
+    private static final AtomicLong PEAK_AFTER_GC = new AtomicLong();
     /** The GC reports every pool, metaspace and code cache included; only these are heap. */
     private static final Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
@@ -35,6 +36,10 @@ final class HeapPeak {
                             .filter(pool -> HEAP_POOLS.contains(pool.getKey()))
                             .mapToLong(pool -> pool.getValue().getUsed()).sum();
                         PEAK.accumulateAndGet(before, Math::max);
+                        long after = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                            .filter(pool -> HEAP_POOLS.contains(pool.getKey()))
+                            .mapToLong(pool -> pool.getValue().getUsed()).sum();
+                        PEAK_AFTER_GC.accumulateAndGet(after, Math::max);
                     }
                 }, null, null);
             }
@@ -47,6 +52,15 @@ final class HeapPeak {
     /** Starts watching collections; call once at start. */
     static void watch() {
         // Loading the class registers the listeners.
+    }
+
+    /**
+     * The most heap still in use right after a collection: what the worker holds plus garbage the collection left
+     * (a young collection leaves the old generation's). Unlike {@link #bytes()}, which approaches the maximum heap
+     * whatever the worker holds, this one approaching the maximum means the heap is too small.
+     */
+    static long afterGcBytes() {
+        return PEAK_AFTER_GC.get();
     }
 
     static long bytes() {

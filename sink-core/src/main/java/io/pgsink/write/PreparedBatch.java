@@ -2,8 +2,11 @@ package io.pgsink.write;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,9 +16,12 @@ import java.util.Set;
  * decoded (poison, never sent to the database). Indexes are positions in the batch the rows were prepared from.
  *
  * <p>In upsert mode one statement must not meet a key twice ("ON CONFLICT DO UPDATE command cannot affect row a
- * second time"), so rows are written in {@linkplain #generations generations}: the first record of each key, then
- * the second, and so on. Every record is written, in order per key, exactly as if the records were applied one by
- * one; nothing is merged or skipped.
+ * second time"). Within a batch the last write of a key wins: an earlier version whose columns the next version
+ * all sets again is not written. What remains is written in {@linkplain #generations generations}: the first
+ * remaining record of each key, then the second, and so on; that happens only when a later version sets fewer
+ * columns (a partial record), which must not erase the earlier version's other columns. The table ends up exactly
+ * as if the records were applied one by one. Deduplication happens per write, so when a batch is bisected to
+ * isolate a bad record, an earlier version separated from a bad later one is written.
  */
 public final class PreparedBatch {
 
@@ -65,9 +71,23 @@ public final class PreparedBatch {
         if (!repeats) {
             return List.of(rows);
         }
+        // Last write wins: a row whose next version sets every column it sets is dropped, as the database would
+        // end up with the later values anyway. A later version that sets fewer columns (a partial record) must not
+        // drop the earlier one: both are written, in order, in successive generations.
+        Map<Object, Row> latest = new HashMap<>();
+        Set<Row> superseded = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Row row : rows) {
+            Row previous = latest.put(key(row), row);
+            if (previous != null && covers(row.present(), previous.present())) {
+                superseded.add(previous);
+            }
+        }
         List<List<Row>> generations = new ArrayList<>();
         Map<Object, Integer> seen = new HashMap<>();
         for (Row row : rows) {
+            if (superseded.contains(row)) {
+                continue;
+            }
             int generation = seen.merge(key(row), 1, Integer::sum) - 1;
             if (generation == generations.size()) {
                 generations.add(new ArrayList<>());
@@ -75,6 +95,15 @@ public final class PreparedBatch {
             generations.get(generation).add(row);
         }
         return generations;
+    }
+
+    private static boolean covers(BitSet later, BitSet earlier) {
+        if (later.equals(earlier)) {
+            return true;
+        }
+        BitSet uncovered = (BitSet) earlier.clone();
+        uncovered.andNot(later);
+        return uncovered.isEmpty();
     }
 
     /** The row's key: the value itself for a one-column key (no column value is null in upsert mode). */

@@ -73,9 +73,16 @@ public final class WriteSession implements AutoCloseable {
         }
         writer.prepare(columnSets);
         List<RecordOutcome> outcomes = new ArrayList<>(batch.size());
+        BitSet written = new BitSet();
         for (Map<BitSet, List<Row>> groups : generations) {
             for (Map.Entry<BitSet, List<Row>> group : groups.entrySet()) {
                 outcomes.addAll(writer.write(group.getKey(), group.getValue(), resources));
+                group.getValue().forEach(row -> written.set(row.index()));
+            }
+        }
+        for (int index : batch.rowIndexes()) {
+            if (!written.get(index)) {
+                outcomes.add(new RecordOutcome(index, 0)); // superseded by a later version of its key
             }
         }
         return outcomes;

@@ -28,11 +28,34 @@ class PreparedBatchTest {
     }
 
     @Test
-    void repeatedKeysGoToLaterGenerationsKeepingEachKeysOrder() {
+    void theLastVersionOfAKeyWinsWhenItSetsEveryColumnTheEarlierOnesSet() {
         PreparedBatch batch = new PreparedBatch(List.of(row(0, "a", "1"), row(1, "b", "1"), row(2, "a", "2"),
             row(3, "c", "1"), row(4, "a", "3"), row(5, "b", "2")), Map.of(), new int[] {0});
 
-        assertThat(indexes(batch.generations())).containsExactly(List.of(0, 1, 3), List.of(2, 5), List.of(4));
+        assertThat(indexes(batch.generations())).containsExactly(List.of(3, 4, 5));
+        assertThat(batch.rowIndexes()).as("every record still counts as written").hasSize(6);
+    }
+
+    @Test
+    void aPartialLaterVersionDoesNotEraseTheEarlierOnesOtherColumns() {
+        Row full = row(0, "a", "1", "x");
+        Row partial = new Row(1, bits(0, 1), new String[] {"a", "2", null});
+        Row other = row(2, "b", "1", "y");
+        Row fullAgain = row(3, "a", "3", "z");
+        Row partialLast = new Row(4, bits(0, 2), new String[] {"a", null, "w"});
+
+        assertThat(indexes(new PreparedBatch(List.of(full, partial, other), Map.of(), new int[] {0}).generations()))
+            .containsExactly(List.of(0, 2), List.of(1));
+        assertThat(indexes(new PreparedBatch(List.of(partial, other, fullAgain, partialLast), Map.of(),
+            new int[] {0}).generations())).containsExactly(List.of(2, 3), List.of(4));
+    }
+
+    private static BitSet bits(int... indexes) {
+        BitSet set = new BitSet();
+        for (int i : indexes) {
+            set.set(i);
+        }
+        return set;
     }
 
     @Test
@@ -40,7 +63,7 @@ class PreparedBatchTest {
         PreparedBatch batch = new PreparedBatch(List.of(row(0, "a", "1"), row(1, "a", "2"), row(2, "a", "1")),
             Map.of(), new int[] {0, 1});
 
-        assertThat(indexes(batch.generations())).containsExactly(List.of(0, 1), List.of(2));
+        assertThat(indexes(batch.generations())).containsExactly(List.of(1, 2));
     }
 
     @Test

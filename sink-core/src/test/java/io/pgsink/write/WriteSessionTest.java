@@ -233,4 +233,24 @@ class WriteSessionTest {
         }
         assertThat(names(table)).containsOnlyKeys(2L);
     }
+
+    @ParameterizedTest
+    @EnumSource(WriteMethod.class)
+    void repeatedKeysInOneBatchEndAsIfAppliedOneByOneIncludingPartialRecords(WriteMethod method) throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, a text, b text");
+        List<SinkRecord> batch = records(
+            "{\"id\": 1, \"a\": \"a1\", \"b\": \"b1\"}",
+            "{\"id\": 2, \"a\": \"a1\", \"b\": \"b1\"}",
+            "{\"id\": 1, \"a\": \"a2\", \"b\": \"b2\"}",
+            "{\"id\": 1, \"a\": \"a3\"}",
+            "{\"id\": 2, \"b\": \"b2\"}",
+            "{\"id\": 2, \"a\": \"a3\", \"b\": \"b3\"}",
+            "{\"id\": 3, \"b\": \"b1\"}",
+            "{\"id\": 3, \"a\": \"a2\"}");
+
+        writeAndCommit(open(table, WriteMode.UPSERT, method), batch);
+
+        assertThat(TestPool.rows(table, "id", "a || '/' || coalesce(b, '-')"))
+            .isEqualTo(Map.of(1L, "a3/b2", 2L, "a3/b3", 3L, "a2/b1"));
+    }
 }
