@@ -74,7 +74,7 @@ public final class ConfigCatalog {
                     + "are waiting, and shrinks above it. 0 turns adaptation off: every batch aims at "
                     + "batch.max.records.");
     static final ConfigKey<Long> BATCH_MAX_BYTES = ConfigKey.optional("batch.max.bytes",
-            ValueType.bytes(KIB, GIB), String.valueOf(16 * MIB),
+            ValueType.bytes(KIB, GIB), String.valueOf(4 * MIB),
             "A batch is written once its records' sizes add up to this many bytes.");
     static final ConfigKey<Duration> BATCH_LINGER = ConfigKey.optional("batch.linger.ms",
             ValueType.millis(0, 60_000), "20",
@@ -83,9 +83,10 @@ public final class ConfigCatalog {
             ValueType.integer(1, 64), "1",
             "Parallel writer lanes, each with its own PostgreSQL connection.");
     static final ConfigKey<Long> BUFFER_MAX_BYTES = ConfigKey.optional("buffer.max.bytes",
-            ValueType.bytes(MIB, 16 * GIB), String.valueOf(64 * MIB),
+            ValueType.bytes(MIB, 16 * GIB), String.valueOf(16 * MIB),
             "Fetching pauses while this many bytes are buffered and not yet written; "
-                    + "it must be at least batch.max.bytes.");
+                    + "it must be at least batch.max.bytes. It also caps one fetch (the consumer's fetch.max.bytes) "
+                    + "unless kafka.consumer.fetch.max.bytes is set.");
     static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = ConfigKey.optional("shutdown.timeout.ms",
             ValueType.millis(1_000, 600_000), "30000",
             "Longest a clean shutdown spends writing buffered batches and committing their offsets; "

@@ -69,6 +69,10 @@ public final class PollLoop implements Runnable {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        // Fetched but not yet polled records sit in the consumer, outside the buffer.max.bytes count: keep one
+        // fetch within that budget too (Kafka's default is 50 MB), unless kafka.consumer.fetch.max.bytes says.
+        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int) Math.min(ConsumerConfig.DEFAULT_FETCH_MAX_BYTES,
+            config.bufferMaxBytes()));
         c.putAll(config.consumerOverrides());
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());

@@ -37,7 +37,7 @@ class ConfigurationDocTest {
 
         assertThat(ConfigCatalog.keys()).allSatisfy(key -> assertThat(markdown).contains("| `" + key.name() + "` |"));
         assertThat(markdown)
-                .contains("| `batch.max.bytes` | long (bytes) | `16777216 (16 MiB)` "
+                .contains("| `batch.max.bytes` | long (bytes) | `4194304 (4 MiB)` "
                         + "| 1024 (1 KiB) to 1073741824 (1 GiB) |")
                 .contains("| `postgres.password` | string, secret | unset |")
                 .contains("`PGSINK_POSTGRES_POOL_MAXIMUM_POOL_SIZE` sets `postgres.pool.maximumPoolSize`");

@@ -53,10 +53,10 @@ class SinkConfigTest {
         assertThat(config.keyColumns()).isEmpty();
         assertThat(config.unknownFields()).isEqualTo(UnknownFieldPolicy.IGNORE);
         assertThat(config.batchMaxRecords()).isEqualTo(20000);
-        assertThat(config.batchMaxBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(config.batchMaxBytes()).isEqualTo(4L * 1024 * 1024);
         assertThat(config.batchLinger()).isEqualTo(Duration.ofMillis(20));
         assertThat(config.writeConcurrency()).isEqualTo(1);
-        assertThat(config.bufferMaxBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThat(config.bufferMaxBytes()).isEqualTo(16L * 1024 * 1024);
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.consumerOverrides()).isEmpty();
         assertThat(config.poolOverrides()).isEmpty();
