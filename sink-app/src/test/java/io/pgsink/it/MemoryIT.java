@@ -39,8 +39,13 @@ class MemoryIT {
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://localhost:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             long peak = metric(metrics, "jvm_heap_used_peak_bytes");
-            System.out.printf("peak heap of the worker for %,d records: %,d bytes%n", RECORDS, peak);
-            assertThat(peak).isPositive().isLessThanOrEqualTo(256L * 1024 * 1024);
+            long afterGc = metric(metrics, "jvm_heap_used_after_gc_peak_bytes");
+            System.out.printf("worker heap for %,d records: peak %,d bytes, peak right after a collection %,d bytes%n",
+                RECORDS, peak, afterGc);
+            // The peak cannot pass -Xmx (the JVM would fail first); what shows the buffer cap working is that even
+            // right after a collection the heap never came close to full.
+            assertThat(peak).isPositive();
+            assertThat(afterGc).isPositive().isLessThan(256L * 1024 * 1024 * 9 / 10);
             worker.terminate();
             worker.waitFor(Duration.ofSeconds(60));
             assertThat(worker.output()).doesNotContain("OutOfMemoryError");
