@@ -22,7 +22,10 @@ interface BatchWriter {
      * Writes rows that all set exactly {@code columns}; adds whatever must stay open until the results are closed
      * to {@code open}, as soon as it is opened, so a failure part-way still closes it.
      *
+     * @param firstWrite whether these rows are the batch's first to be written (its first generation), so that no
+     *     earlier part of the same transaction wrote their keys
      * @return one outcome per row, in row order
      */
-    List<RecordOutcome> write(BitSet columns, List<Row> rows, List<BatchResource> open) throws SQLException;
+    List<RecordOutcome> write(BitSet columns, List<Row> rows, boolean firstWrite, List<BatchResource> open)
+        throws SQLException;
 }

@@ -9,8 +9,10 @@ package io.pgsink.write;
  *     table; otherwise null
  * @param clearStage in upsert mode, empties the staging table after a merge, so that the next generation of the
  *     same batch (see {@link PreparedBatch#generations}) merges only its own rows; otherwise null
+ * @param copyDirect in upsert mode, the {@code COPY} straight into the table, for rows whose keys are all new;
+ *     otherwise null
  */
-record CopySql(String copy, String createStage, String mergeStage, String clearStage) {
+record CopySql(String copy, String createStage, String mergeStage, String clearStage, String copyDirect) {
 
     /** Whether rows go through a staging table (upsert mode) rather than straight into the table. */
     boolean staged() {

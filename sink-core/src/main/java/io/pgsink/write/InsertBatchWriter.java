@@ -27,7 +27,8 @@ final class InsertBatchWriter implements BatchWriter {
     }
 
     @Override
-    public List<RecordOutcome> write(BitSet columns, List<Row> rows, List<BatchResource> open) throws SQLException {
+    public List<RecordOutcome> write(BitSet columns, List<Row> rows, boolean firstWrite, List<BatchResource> open)
+        throws SQLException {
         PreparedStatement ps = connection.prepareStatement(templates.insert(columns));
         open.add(ps::close);
         for (Row row : rows) {

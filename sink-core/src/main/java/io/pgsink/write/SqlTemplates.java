@@ -49,7 +49,7 @@ final class SqlTemplates {
         String names = names(columns);
         String table = schema.table().quoted();
         if (mode != WriteMode.UPSERT) {
-            return new CopySql("COPY " + table + " (" + names + ") FROM STDIN", null, null, null);
+            return new CopySql("COPY " + table + " (" + names + ") FROM STDIN", null, null, null, null);
         }
         String stage = "pg_temp." + TableRef.quote(stageName(columns));
         // CREATE TABLE AS keeps each column's type and typmod, but no default: none of the table's defaults runs
@@ -58,7 +58,7 @@ final class SqlTemplates {
             "CREATE TEMP TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT " + names + " FROM "
                 + table + " WITH NO DATA",
             "INSERT INTO " + table + " (" + names + ") SELECT " + names + " FROM " + stage + onConflict(columns),
-            "TRUNCATE " + stage);
+            "TRUNCATE " + stage, "COPY " + table + " (" + names + ") FROM STDIN");
     }
 
     /**

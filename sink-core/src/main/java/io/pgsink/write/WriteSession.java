@@ -74,11 +74,13 @@ public final class WriteSession implements AutoCloseable {
         writer.prepare(columnSets);
         List<RecordOutcome> outcomes = new ArrayList<>(batch.size());
         BitSet written = new BitSet();
+        boolean firstGeneration = true;
         for (Map<BitSet, List<Row>> groups : generations) {
             for (Map.Entry<BitSet, List<Row>> group : groups.entrySet()) {
-                outcomes.addAll(writer.write(group.getKey(), group.getValue(), resources));
+                outcomes.addAll(writer.write(group.getKey(), group.getValue(), firstGeneration, resources));
                 group.getValue().forEach(row -> written.set(row.index()));
             }
+            firstGeneration = false;
         }
         for (int index : batch.rowIndexes()) {
             if (!written.get(index)) {

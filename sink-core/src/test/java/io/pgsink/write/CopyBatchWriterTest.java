@@ -257,4 +257,84 @@ class CopyBatchWriterTest {
         }
         assertThat(TestPool.rows(table, "id", "name")).containsExactlyEntriesOf(Map.of(1L, "a"));
     }
+
+    /** Writes and commits one batch on {@code session}; returns the batch's transaction id (32 bits, as xmin). */
+    private static long writeOn(WriteSession session, TableWriter writer, String... json) throws SQLException {
+        try (BatchResults results = session.write(writer.prepare(records(json)))) {
+            results.forEachRemaining(outcome -> { });
+            results.commit();
+            return results.transactionId() & 0xFFFFFFFFL;
+        }
+    }
+
+    private static String names(int from, int to, String prefix) {
+        StringBuilder json = new StringBuilder();
+        for (int id = from; id <= to; id++) {
+            json.append(id == from ? "" : "\n").append("{\"id\": ").append(id).append(", \"name\": \"")
+                .append(prefix).append(id).append("\"}");
+        }
+        return json.toString();
+    }
+
+    /** Rows of {@code ids} written by the top-level transaction {@code xid} itself, not by a subtransaction. */
+    private static long writtenAtTopLevel(TableRef table, long xid, int from, int to) throws SQLException {
+        try (Connection c = TestPool.pool().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.quoted() + " WHERE id BETWEEN " + from
+                 + " AND " + to + " AND xmin::text::bigint = " + xid)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void upsertCopiesNewKeysStraightIntoTheTableAndFallsBackToTheMergeWhenAKeyExists() throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
+        TableWriter writer = open(TestPool.pool(), table, WriteMode.UPSERT);
+        try (WriteSession session = writer.openSession()) {
+            long first = writeOn(session, writer, names(1, 100, "a").split("\n"));
+            // New keys: a COPY into the table under a savepoint, so the rows carry the subtransaction's id.
+            assertThat(writtenAtTopLevel(table, first, 1, 100)).isZero();
+
+            long second = writeOn(session, writer, names(50, 150, "b").split("\n"));
+            // Keys 50-100 exist: the COPY is undone and the merge writes every row in the batch's transaction.
+            assertThat(writtenAtTopLevel(table, second, 50, 150)).isEqualTo(101);
+
+            long third = writeOn(session, writer, names(200, 210, "c").split("\n"));
+            // Right after a conflict the writer does not try again at once.
+            assertThat(writtenAtTopLevel(table, third, 200, 210)).isEqualTo(11);
+        }
+
+        Map<Long, String> expected = new HashMap<>();
+        for (long id = 1; id <= 210; id++) {
+            if (id < 50) {
+                expected.put(id, "a" + id);
+            } else if (id <= 150) {
+                expected.put(id, "b" + id);
+            } else if (id >= 200) {
+                expected.put(id, "c" + id);
+            }
+        }
+        assertThat(TestPool.rows(table, "id", "name")).isEqualTo(expected);
+    }
+
+    @Test
+    void aBadValueOrAnotherUniqueConstraintFailsTheUpsertAsBeforeAndLeavesTheSessionUsable() throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, code varchar(5), email text UNIQUE");
+        TableWriter writer = open(TestPool.pool(), table, WriteMode.UPSERT);
+        try (WriteSession session = writer.openSession()) {
+            writeOn(session, writer, "{\"id\": 1, \"code\": \"a\", \"email\": \"x@example.com\"}");
+
+            assertThatThrownBy(() -> writeOn(session, writer, "{\"id\": 2, \"code\": \"toolong\"}"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(FailureClassifier.classify(e))
+                    .isEqualTo(FailureKind.POISON)).hasFieldOrPropertyWithValue("SQLState", "22001");
+            // A new id with a taken email: the direct COPY meets 23505, the merge meets it again on email.
+            assertThatThrownBy(() -> writeOn(session, writer,
+                "{\"id\": 3, \"code\": \"b\", \"email\": \"x@example.com\"}"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage()).contains("email"))
+                .hasFieldOrPropertyWithValue("SQLState", "23505");
+
+            writeOn(session, writer, "{\"id\": 1, \"code\": \"z\"}", "{\"id\": 4, \"code\": \"d\"}");
+        }
+        assertThat(TestPool.rows(table, "id", "code")).isEqualTo(Map.of(1L, "z", 4L, "d"));
+    }
 }
