@@ -76,6 +76,9 @@ final class BenchRun {
             variants.add(new PipelineRun.Variant("copy_adaptive_c" + lanes, "pipeline: COPY, adaptive (defaults), "
                 + lanes + " lane(s)", Map.of("write.concurrency", Integer.toString(lanes))));
         }
+        // The collector deploy/ starts the worker with: far fewer collections than G1 at -Xmx256m (see docs).
+        variants.add(new PipelineRun.Variant("copy_adaptive_c2_parallel_gc", "pipeline: COPY, adaptive, 2 lanes,"
+            + " -XX:+UseParallelGC", Map.of("write.concurrency", "2"), List.of("-XX:+UseParallelGC")));
         for (int size : List.of(500, 5_000, 50_000)) {
             variants.add(new PipelineRun.Variant("copy_fixed_" + size, String.format("pipeline: COPY, fixed"
                 + " batches of %,d, 1 lane", size), fixed(size)));
@@ -90,7 +93,7 @@ final class BenchRun {
         if (size > 20_000) {
             // 50,000 of the bench's records are about 18 MB as the batcher counts them; room for two such batches.
             settings.put("batch.max.bytes", Long.toString(24L << 20));
-            settings.put("buffer.max.bytes", Long.toString(48L << 20));
+            settings.put("buffer.max.bytes", Long.toString(40L << 20));
         }
         return settings;
     }

@@ -2,6 +2,7 @@ package io.pgsink.app.bench;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -67,7 +68,7 @@ final class LatencyRun {
     private Latency run(int concurrency, String table, String topic, Map<String, String> settings)
         throws Exception {
         String group = settings.get("kafka.group.id");
-        try (WorkerProcess worker = WorkerProcess.start(settings, BenchOptions.WORKER_XMX);
+        try (WorkerProcess worker = WorkerProcess.start(settings, BenchOptions.WORKER_XMX, List.of());
              KafkaProducer<byte[], byte[]> producer = kafka.producer(0)) {
             worker.awaitHealthy(Duration.ofSeconds(60));
             awaitAssignment(group, worker);

@@ -3,6 +3,7 @@ package io.pgsink.app.bench;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +20,15 @@ final class PipelineRun {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
-    /** A worker configuration to measure: its name, a description, and the settings it changes. */
-    record Variant(String name, String description, Map<String, String> settings) {
+    /**
+     * A worker configuration to measure: its name, a description, the settings it changes, and JVM flags beyond
+     * {@code -Xmx} (none for the JVM's defaults).
+     */
+    record Variant(String name, String description, Map<String, String> settings, List<String> jvmFlags) {
+
+        Variant(String name, String description, Map<String, String> settings) {
+            this(name, description, settings, List.of());
+        }
     }
 
     private final BenchDatabase database;
@@ -59,7 +67,7 @@ final class PipelineRun {
         long firstCommit;
         long end;
         Measurement.WorkerFigures figures;
-        try (WorkerProcess worker = WorkerProcess.start(settings, BenchOptions.WORKER_XMX)) {
+        try (WorkerProcess worker = WorkerProcess.start(settings, BenchOptions.WORKER_XMX, variant.jvmFlags())) {
             worker.awaitHealthy(START_TIMEOUT);
             start = System.nanoTime();
             firstCommit = awaitCommitted(kafka, worker, "bench-" + variant.name(), records, timeout(records));

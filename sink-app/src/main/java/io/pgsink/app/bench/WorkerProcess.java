@@ -38,7 +38,7 @@ final class WorkerProcess implements AutoCloseable {
         this.xmx = xmx;
     }
 
-    static WorkerProcess start(Map<String, String> settings, String xmx) throws IOException {
+    static WorkerProcess start(Map<String, String> settings, String xmx, List<String> jvmFlags) throws IOException {
         int port = freePort();
         Path directory = Files.createTempDirectory("pgsink-bench-worker-");
         Properties properties = new Properties();
@@ -50,6 +50,7 @@ final class WorkerProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
             .toString(), "-Xmx" + xmx, "-Xlog:gc:file=" + directory.resolve("gc.log")));
+        command.addAll(jvmFlags);
         command.addAll(launcher());
         command.addAll(List.of("run", "--config", config.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
