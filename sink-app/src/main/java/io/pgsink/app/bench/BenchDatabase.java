@@ -6,6 +6,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The durable embedded PostgreSQL the benchmark writes to, and the few statements it runs around measurements. */
 final class BenchDatabase implements AutoCloseable {
@@ -67,6 +69,25 @@ final class BenchDatabase implements AutoCloseable {
             rs.next();
             return new Percentiles(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4));
         }
+    }
+
+    /**
+     * The slowest moments among the rows with {@code id >= fromId}: the {@code limit} 100 ms windows of sending
+     * with the highest latency, as text for the log, so a p99 can be traced to when it happened.
+     */
+    List<String> slowestWindows(String table, long fromId, int limit) throws SQLException {
+        String sql = "SELECT to_char(w, 'HH24:MI:SS.MS'), count(*), round(max(ms)), round(min(ms))"
+            + " FROM (SELECT date_bin('100 milliseconds', sent_at, TIMESTAMPTZ '2000-01-01') AS w,"
+            + " extract(epoch FROM written_at - sent_at) * 1000 AS ms FROM " + table + " WHERE id >= " + fromId
+            + ") x GROUP BY w ORDER BY max(ms) DESC LIMIT " + limit;
+        List<String> windows = new ArrayList<>();
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                windows.add(String.format("sent %s: %d rows, latency %s to %s ms", rs.getString(1), rs.getLong(2),
+                    rs.getString(4), rs.getString(3)));
+            }
+        }
+        return windows;
     }
 
     private long queryLong(String sql) throws SQLException {

@@ -3,12 +3,15 @@ package io.pgsink.app.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads a unified JVM GC log ({@code -Xlog:gc}): lines such as {@code Pause Young ... 60M->12M(256M) 3.1ms}. */
 final class GcLog {
 
+    private static final Pattern PAUSE = Pattern.compile(" (\\d+(?:\\.\\d+)?)ms$");
     private static final Pattern HEAP = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\(\\d+[KMG]\\)");
 
     private GcLog() {
@@ -27,6 +30,22 @@ final class GcLog {
             }
         }
         return max;
+    }
+
+    /** The {@code count} longest pauses, as their log lines (with the wall-clock time the bench logs them with). */
+    static List<String> longestPauses(Path log, int count) throws IOException {
+        if (!Files.isRegularFile(log)) {
+            return List.of();
+        }
+        return Files.readAllLines(log).stream().filter(line -> line.contains(" Pause "))
+            .filter(line -> PAUSE.matcher(line).find())
+            .sorted(Comparator.comparingDouble((String line) -> pauseMillis(line)).reversed())
+            .limit(count).toList();
+    }
+
+    private static double pauseMillis(String line) {
+        Matcher m = PAUSE.matcher(line);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private static long bytes(String amount, String unit) {

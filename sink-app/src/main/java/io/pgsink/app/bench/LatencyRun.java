@@ -84,6 +84,9 @@ final class LatencyRun {
             PipelineRun.awaitCommitted(kafka, worker, group, total, PipelineRun.timeout(total));
             thread.join();
             Measurement.WorkerFigures figures = worker.stop();
+            for (String window : database.slowestWindows(table, boundary, 5)) {
+                LOG.info("{} slowest: {}", group, window);
+            }
             return new Latency(concurrency, options.rate(), paced.achievedRate(), warmup,
                 warmup < MAX_WARMUP_SECONDS, database.latencyMillis(table, boundary), database.latencyMillis(table, 0),
                 paced.maxLateMillis(), figures);

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker in a JVM of its own, started as an operator would ({@code java -Xmx.. -jar pgsink.jar run --config F}),
@@ -23,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * next to its config, shown when it fails.
  */
 final class WorkerProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -49,7 +53,7 @@ final class WorkerProcess implements AutoCloseable {
             properties.store(writer, "pgsink bench worker");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx" + xmx, "-Xlog:gc:file=" + directory.resolve("gc.log")));
+            .toString(), "-Xmx" + xmx, "-Xlog:gc:file=" + directory.resolve("gc.log") + ":time,uptime"));
         command.addAll(jvmFlags);
         command.addAll(launcher());
         command.addAll(List.of("run", "--config", config.toString()));
@@ -104,6 +108,9 @@ final class WorkerProcess implements AutoCloseable {
             metrics.getOrDefault("pgsink_retries_total", 0L),
             metrics.getOrDefault("jvm_heap_used_peak_bytes", -1L), GcLog.maxHeapAfterGc(directory.resolve("gc.log")),
             xmx, metrics.getOrDefault("pgsink_batch_target_records", 0L), cpuSeconds);
+        for (String pause : GcLog.longestPauses(directory.resolve("gc.log"), 3)) {
+            LOG.info("worker's longest GC pauses: {}", pause);
+        }
         deleteDirectory();
         return figures;
     }
