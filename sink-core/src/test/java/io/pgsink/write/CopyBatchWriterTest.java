@@ -1,5 +1,6 @@
 package io.pgsink.write;
 
+import static io.pgsink.write.TestRecords.columns;
 import static io.pgsink.write.TestRecords.records;
 import static io.pgsink.write.TestRecords.writeAndCommit;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,14 +38,6 @@ class CopyBatchWriterTest {
 
     private static TableWriter open(DataSource pool, TableRef table, WriteMode mode) throws SQLException {
         return TableWriter.open(pool, table, mode, List.of(), UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
-    }
-
-    private static BitSet columns(int... indexes) {
-        BitSet set = new BitSet();
-        for (int i : indexes) {
-            set.set(i);
-        }
-        return set;
     }
 
     @Test

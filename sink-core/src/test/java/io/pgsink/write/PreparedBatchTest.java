@@ -1,5 +1,6 @@
 package io.pgsink.write;
 
+import static io.pgsink.write.TestRecords.columns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.BitSet;
@@ -39,23 +40,15 @@ class PreparedBatchTest {
     @Test
     void aPartialLaterVersionDoesNotEraseTheEarlierOnesOtherColumns() {
         Row full = row(0, "a", "1", "x");
-        Row partial = new Row(1, bits(0, 1), new String[] {"a", "2", null});
+        Row partial = new Row(1, columns(0, 1), new String[] {"a", "2", null});
         Row other = row(2, "b", "1", "y");
         Row fullAgain = row(3, "a", "3", "z");
-        Row partialLast = new Row(4, bits(0, 2), new String[] {"a", null, "w"});
+        Row partialLast = new Row(4, columns(0, 2), new String[] {"a", null, "w"});
 
         assertThat(indexes(new PreparedBatch(List.of(full, partial, other), Map.of(), new int[] {0}).generations()))
             .containsExactly(List.of(0, 2), List.of(1));
         assertThat(indexes(new PreparedBatch(List.of(partial, other, fullAgain, partialLast), Map.of(),
             new int[] {0}).generations())).containsExactly(List.of(2, 3), List.of(4));
-    }
-
-    private static BitSet bits(int... indexes) {
-        BitSet set = new BitSet();
-        for (int i : indexes) {
-            set.set(i);
-        }
-        return set;
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.pgsink.model.SinkRecord;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /** Builds Kafka records holding JSON for the write tests, and writes them. */
@@ -52,5 +53,14 @@ final class TestRecords {
         }
         outcomes.sort((a, b) -> Integer.compare(a.index(), b.index()));
         return outcomes;
+    }
+
+    /** A column set of the given schema indexes. */
+    static BitSet columns(int... indexes) {
+        BitSet set = new BitSet();
+        for (int i : indexes) {
+            set.set(i);
+        }
+        return set;
     }
 }
