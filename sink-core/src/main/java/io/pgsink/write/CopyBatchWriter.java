@@ -71,7 +71,8 @@ final class CopyBatchWriter implements BatchWriter {
     public List<RecordOutcome> write(BitSet columns, List<Row> rows, boolean firstWrite, List<BatchResource> open)
         throws SQLException {
         CopySql sql = templates.copy(columns);
-        if (!sql.staged() || !(firstWrite && direct.tryNow() && copiedDirectly(sql, columns, rows, open))) {
+        boolean tryDirect = sql.copyDirect() != null && firstWrite && direct.tryNow();
+        if (!sql.staged() || !(tryDirect && copiedDirectly(sql, columns, rows, open))) {
             copy(sql.copy(), columns, rows, open);
             if (sql.staged()) {
                 execute(sql.mergeStage(), open);

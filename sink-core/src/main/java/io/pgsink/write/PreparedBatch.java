@@ -1,6 +1,9 @@
 package io.pgsink.write;
 
 import java.util.ArrayList;
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
@@ -21,22 +24,26 @@ import java.util.Set;
  * remaining record of each key, then the second, and so on; that happens only when a later version sets fewer
  * columns (a partial record), which must not erase the earlier version's other columns. The table ends up exactly
  * as if the records were applied one by one. Deduplication happens per write, so when a batch is bisected to
- * isolate a bad record, an earlier version separated from a bad later one is written.
+ * isolate a bad record, an earlier version separated from a bad later one is written. The price of last write
+ * wins: a superseded record never reaches the database, so one that the database would have rejected (a value
+ * too long, a failed CHECK) is not dead-lettered, and row triggers do not see it. Records that cannot be decoded
+ * are dead-lettered either way. Keys are compared as PostgreSQL would for timestamps and numbers (see
+ * {@link #key}); other types, e.g. citext, compare as text.
  */
 public final class PreparedBatch {
 
     private final List<Row> rows;
     private final Map<Integer, DecodeException> failures;
-    private final int[] keyColumns;
+    private final List<Column> keyColumns;
 
     /**
-     * @param keyColumns schema indexes of the conflict key in upsert mode; empty in insert mode, where a repeated
-     *     key is the database's to reject
+     * @param keyColumns the conflict key in upsert mode; empty in insert mode, where a repeated key is the
+     *     database's to reject
      */
-    PreparedBatch(List<Row> rows, Map<Integer, DecodeException> failures, int[] keyColumns) {
+    PreparedBatch(List<Row> rows, Map<Integer, DecodeException> failures, List<Column> keyColumns) {
         this.rows = List.copyOf(rows);
         this.failures = Map.copyOf(failures);
-        this.keyColumns = keyColumns.clone();
+        this.keyColumns = List.copyOf(keyColumns);
     }
 
     /** Records that can never be written, by batch index, with the reason. */
@@ -56,7 +63,7 @@ public final class PreparedBatch {
 
     /** The rows split so that no key repeats within a part; parts in order, rows in order within each. */
     List<List<Row>> generations() {
-        if (keyColumns.length == 0) {
+        if (keyColumns.isEmpty()) {
             return List.of(rows);
         }
         // Most batches repeat no key: one pass over a set tells, and then the rows go as they are.
@@ -106,16 +113,34 @@ public final class PreparedBatch {
         return uncovered.isEmpty();
     }
 
-    /** The row's key: the value itself for a one-column key (no column value is null in upsert mode). */
+    /**
+     * The row's key, spelled so that values PostgreSQL holds equal are equal here too: timestamps as the instant
+     * they name ({@code ...Z} and {@code ...+00:00} are one key), numbers without trailing zeros. For a one-column
+     * key, the value itself (no key value is null in upsert mode).
+     */
     private Object key(Row row) {
-        if (keyColumns.length == 1) {
-            return row.values()[keyColumns[0]];
+        if (keyColumns.size() == 1) {
+            return canonical(keyColumns.get(0), row);
         }
-        String[] key = new String[keyColumns.length];
+        String[] key = new String[keyColumns.size()];
         for (int i = 0; i < key.length; i++) {
-            key[i] = row.values()[keyColumns[i]];
+            key[i] = canonical(keyColumns.get(i), row);
         }
         return Arrays.asList(key);
+    }
+
+    private static String canonical(Column column, Row row) {
+        String value = row.values()[column.index()];
+        try {
+            switch (column.type()) {
+                case TIMESTAMPTZ: return OffsetDateTime.parse(value).toInstant().toString();
+                case TIMESTAMP: return LocalDateTime.parse(value).toString();
+                case NUMERIC: case REAL: case DOUBLE: return new BigDecimal(value).stripTrailingZeros().toString();
+                default: return value;
+            }
+        } catch (RuntimeException e) {
+            return value; // e.g. NaN or infinity: compared as written
+        }
     }
 
     int size() {

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.List;
@@ -20,7 +23,9 @@ import java.util.List;
  * the token: strings into text, whole numbers into integer columns, numbers into numeric, booleans, ISO-8601
  * timestamps with an offset ({@link IsoTimestamp}), and json/jsonb values, which are copied as the record's own
  * bytes (PostgreSQL parses them again anyway). Any other value is read as a small tree and converted by
- * {@link ValueFormatter}, which holds the full rules; both paths give the same text for the same value.
+ * {@link ValueFormatter}, which holds the full rules; both paths give the same text for the same value, except
+ * that a json/jsonb value keeps the record's spelling (whitespace, key order, number format; a {@code json}
+ * column stores it as sent) where the tree path re-serialises it.
  */
 final class RowDecoder {
 
@@ -49,6 +54,7 @@ final class RowDecoder {
         }
         String[] values = new String[schema.columns().size()];
         BitSet present = new BitSet(values.length);
+        DecodeException[] failed = null;
         try (JsonParser parser = MAPPER.createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new DecodeException(null, "record value is not a JSON object");
@@ -65,8 +71,26 @@ final class RowDecoder {
                     parser.skipChildren();
                     continue;
                 }
-                values[column.index()] = convert(parser, token, column, value, utf8);
+                try {
+                    values[column.index()] = convert(parser, token, column, value, utf8);
+                    if (failed != null) {
+                        failed[column.index()] = null;
+                    }
+                } catch (DecodeException e) {
+                    // A field may repeat; as with any JSON object read into a map, the last occurrence counts.
+                    parser.skipChildren();
+                    failed = failed == null ? new DecodeException[values.length] : failed;
+                    failed[column.index()] = e;
+                    values[column.index()] = null;
+                }
                 present.set(column.index());
+            }
+            if (failed != null) {
+                for (DecodeException e : failed) {
+                    if (e != null) {
+                        throw e;
+                    }
+                }
             }
             if (parser.nextToken() != null) {
                 throw new DecodeException(null, "record value is not valid JSON (trailing content after the object)");
@@ -135,7 +159,7 @@ final class RowDecoder {
                     int start = (int) parser.currentTokenLocation().getByteOffset();
                     parser.skipChildren();
                     int end = (int) parser.currentLocation().getByteOffset();
-                    return new String(input, start, end - start, StandardCharsets.UTF_8);
+                    return utf8(input, start, end - start, column);
                 }
                 break;
             default:
@@ -143,6 +167,25 @@ final class RowDecoder {
         }
         JsonNode node = parser.readValueAsTree();
         return ValueFormatter.format(node, column);
+    }
+
+    /**
+     * The bytes as text, rejecting malformed UTF-8 (an overlong or surrogate encoding, say) rather than replacing
+     * it: the tokenizer skipping a nested value does not check every multi-byte sequence.
+     */
+    private static String utf8(byte[] input, int offset, int length, Column column) throws DecodeException {
+        for (int i = offset; i < offset + length; i++) {
+            if (input[i] < 0) {
+                try {
+                    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(input, offset, length)).toString();
+                } catch (CharacterCodingException e) {
+                    throw ValueFormatter.bad(column, "is not valid UTF-8");
+                }
+            }
+        }
+        return new String(input, offset, length, StandardCharsets.ISO_8859_1); // all ASCII
     }
 
     /**

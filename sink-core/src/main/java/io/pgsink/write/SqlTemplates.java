@@ -22,11 +22,21 @@ final class SqlTemplates {
     private final List<Column> keyColumns;
     private final Map<BitSet, String> cache = new ConcurrentHashMap<>();
     private final Map<BitSet, CopySql> copies = new ConcurrentHashMap<>();
+    private final boolean directCopy;
 
-    SqlTemplates(TableSchema schema, WriteMode mode, List<Column> keyColumns) {
+    /**
+     * @param directCopy in upsert mode, whether a plain COPY into the table may be tried for new keys (see
+     *     {@link CopySql#copyDirect})
+     */
+    SqlTemplates(TableSchema schema, WriteMode mode, List<Column> keyColumns, boolean directCopy) {
         this.schema = schema;
         this.mode = mode;
         this.keyColumns = List.copyOf(keyColumns);
+        this.directCopy = directCopy;
+    }
+
+    boolean triesDirectCopy() {
+        return directCopy;
     }
 
     String insert(BitSet columns) {
@@ -58,7 +68,7 @@ final class SqlTemplates {
             "CREATE TEMP TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT " + names + " FROM "
                 + table + " WITH NO DATA",
             "INSERT INTO " + table + " (" + names + ") SELECT " + names + " FROM " + stage + onConflict(columns),
-            "TRUNCATE " + stage, "COPY " + table + " (" + names + ") FROM STDIN");
+            "TRUNCATE " + stage, directCopy ? "COPY " + table + " (" + names + ") FROM STDIN" : null);
     }
 
     /**

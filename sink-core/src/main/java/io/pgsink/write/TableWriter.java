@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes decoded records into one table. Reads the table's columns once at start, checks the key columns, then
@@ -25,17 +27,30 @@ import javax.sql.DataSource;
  */
 public final class TableWriter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TableWriter.class);
+    private static final String DIRECT_COPY_SQL = "WITH key AS (SELECT ?::text[] AS columns)"
+        + " SELECT c.relkind IN ('r', 'p') AND NOT c.relrowsecurity AND NOT c.relhasrules"
+        + " AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0"
+        + "   AND NOT a.attisdropped AND a.attidentity = 'a')"
+        + " AND EXISTS (SELECT 1 FROM pg_index i, key WHERE i.indrelid = c.oid AND i.indisunique AND i.indimmediate"
+        + "   AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL"
+        + "   AND i.indnkeyatts = cardinality(key.columns)"
+        + "   AND (SELECT array_agg(a.attname::text) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n)"
+        + "        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum WHERE k.n <= i.indnkeyatts)"
+        + "       @> key.columns)"
+        + " FROM pg_class c WHERE c.oid = to_regclass(?)";
+
     private final DataSource dataSource;
     private final TableSchema schema;
     private final WriteMode mode;
     private final List<Column> keyColumns;
     private final RowDecoder decoder;
     private final SqlTemplates templates;
-    private final int[] conflictKey;
+    private final List<Column> conflictKey;
     private final WriteMethod method;
 
     private TableWriter(DataSource dataSource, TableSchema schema, WriteMode mode, List<Column> keyColumns,
-                        UnknownFieldPolicy unknownFields, WriteMethod method) {
+                        UnknownFieldPolicy unknownFields, WriteMethod method, boolean directCopy) {
         this.dataSource = dataSource;
         this.schema = schema;
         this.mode = mode;
@@ -43,8 +58,8 @@ public final class TableWriter {
         this.method = method;
         this.decoder = new RowDecoder(schema, mode == WriteMode.UPSERT ? keyColumns : List.of(),
             unknownFields == UnknownFieldPolicy.REJECT);
-        this.templates = new SqlTemplates(schema, mode, keyColumns);
-        this.conflictKey = mode == WriteMode.UPSERT ? keyColumns.stream().mapToInt(Column::index).toArray() : new int[0];
+        this.templates = new SqlTemplates(schema, mode, keyColumns, directCopy);
+        this.conflictKey = mode == WriteMode.UPSERT ? keyColumns : List.of();
     }
 
     /**
@@ -56,21 +71,46 @@ public final class TableWriter {
      */
     public static TableWriter open(DataSource dataSource, TableRef table, WriteMode mode, List<String> keyNames,
                                    UnknownFieldPolicy unknownFields, WriteMethod method) throws SQLException {
-        TableSchema schema;
         try (Connection connection = dataSource.getConnection()) {
-            schema = TableSchema.load(connection, table);
+            TableSchema schema = TableSchema.load(connection, table);
+            List<String> names = keyNames.isEmpty() ? schema.primaryKey() : keyNames;
+            List<Column> keys = new ArrayList<>();
+            for (String name : names) {
+                keys.add(schema.column(name).orElseThrow(() -> new SchemaException("key column \"" + name
+                    + "\" does not exist in table " + table + ": fix key.columns or add the column")));
+            }
+            if (mode == WriteMode.UPSERT && keys.isEmpty()) {
+                throw new SchemaException("write.mode=upsert needs a key, but table " + table + " has no primary key"
+                    + " and key.columns is empty: set key.columns to the columns of a unique constraint");
+            }
+            boolean directCopy = mode == WriteMode.UPSERT && method == WriteMethod.COPY
+                && directCopyIsAnUpsert(connection, table, names);
+            if (mode == WriteMode.UPSERT && method == WriteMethod.COPY && !directCopy) {
+                LOG.info("upserts into {} go through a staging table: a plain COPY would not be an upsert there (no"
+                    + " immediate, non-partial unique index on exactly {}, or row security, rules or an identity"
+                    + " column)", table, names);
+            }
+            return new TableWriter(dataSource, schema, mode, keys, unknownFields, method, directCopy);
         }
-        List<String> names = keyNames.isEmpty() ? schema.primaryKey() : keyNames;
-        List<Column> keys = new ArrayList<>();
-        for (String name : names) {
-            keys.add(schema.column(name).orElseThrow(() -> new SchemaException("key column \"" + name
-                + "\" does not exist in table " + table + ": fix key.columns or add the column")));
+    }
+
+    /**
+     * Whether a plain COPY of rows with new keys is exactly what the upsert would do, so that {@link
+     * CopyBatchWriter} may try it first: the conflict key must have a unique index that is immediate (a deferred
+     * one reports the duplicate only at COMMIT), non-partial and on exactly the key (so an existing key fails the
+     * COPY with 23505), and nothing may make COPY differ from INSERT: an ordinary or partitioned table, no
+     * row-level security (COPY FROM refuses it), no rules (COPY ignores them), no GENERATED ALWAYS identity
+     * column (COPY overrides it where INSERT refuses).
+     */
+    private static boolean directCopyIsAnUpsert(Connection connection, TableRef table, List<String> keys)
+        throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(DIRECT_COPY_SQL)) {
+            ps.setArray(1, connection.createArrayOf("text", keys.toArray()));
+            ps.setString(2, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
-        if (mode == WriteMode.UPSERT && keys.isEmpty()) {
-            throw new SchemaException("write.mode=upsert needs a key, but table " + table + " has no primary key"
-                + " and key.columns is empty: set key.columns to the columns of a unique constraint");
-        }
-        return new TableWriter(dataSource, schema, mode, keys, unknownFields, method);
     }
 
     /**
@@ -101,6 +141,11 @@ public final class TableWriter {
             }
         }
         return new PreparedBatch(rows, failures, conflictKey);
+    }
+
+    /** Whether upserts try a plain COPY for new keys first (see {@link #directCopyIsAnUpsert}). */
+    boolean triesDirectCopy() {
+        return templates.triesDirectCopy();
     }
 
     /** Opens a session on a pooled connection; close it to return the connection. */

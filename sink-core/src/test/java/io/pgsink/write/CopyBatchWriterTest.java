@@ -29,6 +29,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
@@ -142,10 +143,10 @@ class CopyBatchWriterTest {
         Row broken = new Row(1, columns(0, 1), new String[] {"2"});
 
         try (WriteSession session = writer.openSession()) {
-            assertThatThrownBy(() -> session.write(new PreparedBatch(List.of(good, broken), Map.of(), new int[0])))
+            assertThatThrownBy(() -> session.write(new PreparedBatch(List.of(good, broken), Map.of(), List.of())))
                 .isInstanceOf(ArrayIndexOutOfBoundsException.class);
 
-            try (BatchResults results = session.write(new PreparedBatch(List.of(good), Map.of(), new int[0]))) {
+            try (BatchResults results = session.write(new PreparedBatch(List.of(good), Map.of(), List.of()))) {
                 results.commit();
             }
         }
@@ -329,5 +330,42 @@ class CopyBatchWriterTest {
             writeOn(session, writer, "{\"id\": 1, \"code\": \"z\"}", "{\"id\": 4, \"code\": \"d\"}");
         }
         assertThat(TestPool.rows(table, "id", "code")).isEqualTo(Map.of(1L, "z", 4L, "d"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "id bigint PRIMARY KEY, name text                                   | id      | | true",
+        "id bigint, name text, UNIQUE (name, id)                            | id,name | | true",
+        "id bigint, name text, UNIQUE (id) INCLUDE (name)                   | id      | | true",
+        "id bigint, name text                                               | id      | | false",
+        "id bigint, name text, UNIQUE (id, name)                            | id      | | false",
+        "id bigint PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, name text     | id      | | false",
+        "id bigint, name text                                               | id      | CREATE UNIQUE INDEX ON {t} (id) WHERE id > 0 | false",
+        "id bigint, name text                                               | id      | CREATE UNIQUE INDEX ON {t} ((id + 0)) | false",
+        "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text      | id      | | false",
+        "id bigint PRIMARY KEY, name text                                   | id      | ALTER TABLE {t} ENABLE ROW LEVEL SECURITY | false",
+        "id bigint PRIMARY KEY, name text                                   | id      | CREATE RULE r AS ON INSERT TO {t} DO ALSO NOTIFY pgsink_test | false"})
+    void upsertTriesAPlainCopyOnlyWhereItIsExactlyAnUpsert(String columns, String keys, String extra, boolean direct)
+        throws SQLException {
+        TableRef table = TestPool.createTable(columns.trim());
+        if (extra != null) {
+            TestPool.execute(TestPool.pool(), extra.trim().replace("{t}", table.quoted()));
+        }
+        TableWriter writer = TableWriter.open(TestPool.pool(), table, WriteMode.UPSERT, List.of(keys.trim().split(",")),
+            UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
+
+        assertThat(writer.triesDirectCopy()).isEqualTo(direct);
+    }
+
+    @Test
+    void anUpsertKeyWithoutAUniqueIndexFailsAsItAlwaysDidInsteadOfDuplicatingRows() throws SQLException {
+        TableRef table = TestPool.createTable("id bigint, name text");
+        TableWriter writer = TableWriter.open(TestPool.pool(), table, WriteMode.UPSERT, List.of("id"),
+            UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
+
+        assertThatThrownBy(() -> writeAndCommit(writer, records("{\"id\": 1, \"name\": \"a\"}")))
+            .isInstanceOfSatisfying(SQLException.class, e -> assertThat(FailureClassifier.classify(e))
+                .isEqualTo(FailureKind.FATAL)).hasFieldOrPropertyWithValue("SQLState", "42P10");
+        assertThat(TestPool.count(table)).isZero();
     }
 }

@@ -68,7 +68,7 @@ class DecodeBenchmark {
                     failures.put(i, e);
                 }
             }
-            PreparedBatch batch = new PreparedBatch(rows, failures, new int[] {0});
+            PreparedBatch batch = new PreparedBatch(rows, failures, List.of(COLUMNS.get(0)));
             long decoded = System.nanoTime();
             CopyEncoder encoder = new CopyEncoder((bytes, offset, length) -> sink[0] += length);
             BitSet columns = rows.get(0).present();

@@ -149,4 +149,26 @@ class RowDecoderTest {
         assertThatThrownBy(() -> decode("{\"id\": 1} {\"id\": 2}")).hasMessageContaining("not valid JSON");
         assertThatThrownBy(() -> decode("{\"id\": 1, \"payload\": {\"a\": }}")).hasMessageContaining("not valid JSON");
     }
+
+    @Test
+    void aRepeatedFieldCountsOnceTheLastOccurrence() throws DecodeException {
+        assertThat(decode("{\"id\": 1, \"small\": 40000, \"small\": 5}").values()[8]).isEqualTo("5");
+        assertThatThrownBy(() -> decode("{\"id\": 1, \"small\": 5, \"small\": 40000}"))
+            .hasMessageContaining("out of range");
+    }
+
+    @Test
+    void malformedUtf8InsideAJsonValueIsRejectedNotReplaced() {
+        byte[] head = "{\"id\": 1, \"payload\": {\"a\": \"".getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "\"}}".getBytes(StandardCharsets.UTF_8);
+        for (byte[] bad : List.of(new byte[] {(byte) 0xC0, (byte) 0x80}, new byte[] {(byte) 0xED, (byte) 0xA0,
+            (byte) 0x80}, new byte[] {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80})) {
+            byte[] value = new byte[head.length + bad.length + tail.length];
+            System.arraycopy(head, 0, value, 0, head.length);
+            System.arraycopy(bad, 0, value, head.length, bad.length);
+            System.arraycopy(tail, 0, value, head.length + bad.length, tail.length);
+
+            assertThatThrownBy(() -> decoder.decode(0, value)).isInstanceOf(DecodeException.class);
+        }
+    }
 }
