@@ -187,13 +187,20 @@ final class Lane {
         boolean handled = false;
         SizeTarget target = batcher.sizeTarget();
         try {
+            long waitStart = System.nanoTime();
             PreparedBatch prepared = decodedBatch(decoded);
+            long writeStart = System.nanoTime();
             long started = target.startWrite();
             int before = target.records();
             if (writer.write(batch, prepared) == 0) {
                 target.written(started, batch.full());
             } else {
                 target.failed();
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("lane {}: wrote {} records ({}) after waiting {} ms for decoding, in {} ms", id,
+                    batch.size(), batch.full() ? "full" : "due", (writeStart - waitStart) / 1_000_000,
+                    (System.nanoTime() - writeStart) / 1_000_000);
             }
             if (target.records() != before) {
                 LOG.debug("lane {}: batch size target {} -> {}", id, before, target.records());
