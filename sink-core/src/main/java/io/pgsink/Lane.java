@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,7 @@ final class Lane {
     private final LaneWriter writer;
     private final Queue<Completion> completions;
     private final HealthState health;
+    private final Ownership ownership;
     private final ExecutorService thread;
     private final ExecutorService decoder;
     private final Deque<Batch> ready = new ArrayDeque<>();
@@ -54,12 +57,17 @@ final class Lane {
     private volatile boolean failed;
     private volatile boolean stopping;
 
-    /** A batch this lane finished: every record handled. */
-    record Completion(Lane lane, Batch batch) {
+    /**
+     * A batch this lane finished: every record handled, except those of {@code moved}, partitions taken from this
+     * worker meanwhile, whose records were left to their next owner and whose offsets must not be committed.
+     */
+    record Completion(Lane lane, Batch batch, Set<PartitionRef> moved) {
     }
 
-    Lane(int id, Batcher batcher, LaneWriter writer, Queue<Completion> completions, HealthState health) {
+    Lane(int id, Batcher batcher, LaneWriter writer, Queue<Completion> completions, HealthState health,
+         Ownership ownership) {
         this.id = id;
+        this.ownership = ownership;
         this.batcher = batcher;
         this.writer = writer;
         this.completions = completions;
@@ -177,10 +185,11 @@ final class Lane {
         readyBytes -= batch.bytes();
         inFlightBytes += batch.bytes();
         Future<PreparedBatch> decoded = decoder.submit(() -> writer.prepare(batch));
-        inFlight.add(thread.submit(() -> run(batch, decoded)));
+        Map<PartitionRef, Long> owned = ownership.snapshot(batch.lastOffsets().keySet());
+        inFlight.add(thread.submit(() -> run(batch, decoded, () -> ownership.movedSince(owned))));
     }
 
-    private void run(Batch batch, Future<PreparedBatch> decoded) {
+    private void run(Batch batch, Future<PreparedBatch> decoded, Supplier<Set<PartitionRef>> moved) {
         if (failed || stopping) {
             return;
         }
@@ -192,7 +201,7 @@ final class Lane {
             long writeStart = System.nanoTime();
             long started = target.startWrite();
             int before = target.records();
-            if (writer.write(batch, prepared) == 0) {
+            if (writer.write(batch, prepared, moved) == 0) {
                 target.written(started, batch.full());
             } else {
                 target.failed();
@@ -205,7 +214,7 @@ final class Lane {
             if (target.records() != before) {
                 LOG.debug("lane {}: batch size target {} -> {}", id, before, target.records());
             }
-            completions.add(new Completion(this, batch));
+            completions.add(new Completion(this, batch, Set.copyOf(moved.get())));
             handled = true;
         } catch (FatalWriteException e) {
             fail(e.getMessage(), e);

@@ -26,10 +26,12 @@ final class Pipeline implements RecordHandler {
     private final ConcurrentLinkedQueue<Lane.Completion> completions;
     private final long bufferMaxBytes;
     private final HealthState health;
+    private final Ownership ownership;
 
     Pipeline(List<Lane> lanes, ConcurrentLinkedQueue<Lane.Completion> completions, long bufferMaxBytes,
-             HealthState health) {
+             HealthState health, Ownership ownership) {
         this.lanes = List.copyOf(lanes);
+        this.ownership = ownership;
         this.health = health;
         this.completions = completions;
         this.bufferMaxBytes = bufferMaxBytes;
@@ -48,8 +50,14 @@ final class Pipeline implements RecordHandler {
         Map<PartitionRef, Long> handled = new HashMap<>();
         for (Lane.Completion c = completions.poll(); c != null; c = completions.poll()) {
             c.lane().completed(c.batch());
-            // Offsets of partitions no longer assigned are dropped by the poll loop, not here.
-            c.batch().lastOffsets().forEach((p, offset) -> handled.merge(p, offset, Math::max));
+            // Offsets of partitions no longer assigned are dropped by the poll loop; those that moved while the
+            // batch was in flight (and may be assigned again by now) are dropped here: their records were not written.
+            Set<PartitionRef> moved = c.moved();
+            c.batch().lastOffsets().forEach((p, offset) -> {
+                if (!moved.contains(p)) {
+                    handled.merge(p, offset, Math::max);
+                }
+            });
         }
         if (!handled.isEmpty()) {
             lanes.forEach(Lane::tick); // a lane that just finished may take its next batch now
@@ -72,12 +80,16 @@ final class Pipeline implements RecordHandler {
         if (!lost) {
             awaitLanes(deadline);
         }
+        // From here on the partitions are the next owner's: a batch of theirs still in flight must not commit.
+        ownership.moved(partitions);
     }
 
     @Override
     public void finish(Duration deadline) {
         lanes.forEach(Lane::flushAll);
         awaitLanes(deadline);
+        // The final offsets are committed next and the worker leaves the group: nothing may commit after that.
+        ownership.closeAll();
     }
 
     /** The byte budget in use now, summed over lanes. */

@@ -159,15 +159,17 @@ public final class SinkWorker implements AutoCloseable {
             HealthState health = new HealthState();
             Counters counters = new Counters();
             ConcurrentLinkedQueue<Lane.Completion> completions = new ConcurrentLinkedQueue<>();
+            Ownership ownership = new Ownership();
             List<Lane> lanes = new ArrayList<>();
             for (int i = 0; i < config.writeConcurrency(); i++) {
                 Batcher batcher = new Batcher(Clock.systemUTC(), sizeTarget(config), config.batchMaxBytes(),
                     config.batchLinger());
                 LaneWriter writer = new LaneWriter(table, deadLetters, new RetryPolicy(RETRY_INITIAL, RETRY_MAX,
                     config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()), counters.listener(health.lane(i)));
-                lanes.add(new Lane(i, batcher, writer, completions, health));
+                lanes.add(new Lane(i, batcher, writer, completions, health, ownership));
             }
-            return new WorkerParts(lanes, new Pipeline(lanes, completions, config.bufferMaxBytes(), health), health, counters);
+            return new WorkerParts(lanes, new Pipeline(lanes, completions, config.bufferMaxBytes(), health, ownership),
+                health, counters);
         }
     }
 }

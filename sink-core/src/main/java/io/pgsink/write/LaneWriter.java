@@ -7,12 +7,17 @@ import io.pgsink.deadletter.Rejection;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.FailureClassifier;
 import io.pgsink.error.FailureKind;
+import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +38,10 @@ public final class LaneWriter implements AutoCloseable {
     private final WriteListener listener;
     private WriteSession session;
     private long retried;
+    // The batch being written, for the ownership check: set for the duration of write() (one lane, one thread).
+    private Supplier<Set<PartitionRef>> moved = Set::of;
+    private List<SinkRecord> records;
+    private BitSet settled;
 
     public LaneWriter(TableWriter table, DeadLetterSink deadLetters, RetryPolicy retries, WriteListener listener) {
         this.table = table;
@@ -59,32 +68,91 @@ public final class LaneWriter implements AutoCloseable {
 
     /** {@link #write(Batch)} for a batch already {@linkplain #prepare prepared}. */
     public long write(Batch batch, PreparedBatch prepared) throws FatalWriteException, InterruptedException {
+        return write(batch, prepared, Set::of);
+    }
+
+    /**
+     * {@link #write(Batch, PreparedBatch)}, fenced: before each attempt and right before each COMMIT it asks
+     * {@code moved} which of the batch's partitions this worker no longer owns. A transaction holding records of
+     * such a partition is rolled back, and the batch goes on without them: their next owner reads and writes them
+     * (and would otherwise have its newer values overwritten by this late commit). Nothing is dead-lettered for
+     * them either. What remains unprotected is the moment between the check and the COMMIT reaching the server.
+     */
+    public long write(Batch batch, PreparedBatch prepared, Supplier<Set<PartitionRef>> moved)
+        throws FatalWriteException, InterruptedException {
         long retriesBefore = retried;
         List<SinkRecord> records = batch.records();
         List<Rejection> rejections = new ArrayList<>();
         for (Map.Entry<Integer, DecodeException> failure : prepared.failures().entrySet()) {
             rejections.add(decodeRejection(records.get(failure.getKey()), failure.getValue()));
         }
-        if (!prepared.rowIndexes().isEmpty()) {
-            isolate(prepared, records, rejections, 1);
+        this.moved = moved;
+        this.records = records;
+        this.settled = new BitSet(records.size());
+        Set<PartitionRef> lost = Set.of();
+        try {
+            PreparedBatch remaining = prepared;
+            while (!remaining.rowIndexes().isEmpty()) {
+                try {
+                    isolate(remaining, records, rejections, 1);
+                    break;
+                } catch (PartitionsMovedException e) {
+                    lost = union(lost, e.partitions());
+                    Set<PartitionRef> gone = lost;
+                    LOG.warn("partitions {} moved to another owner while a batch was being written; its transaction"
+                        + " was rolled back and their records are left to the new owner", gone);
+                    remaining = remaining.select(i -> !settled.get(i) && !gone.contains(records.get(i).partitionRef()));
+                }
+            }
+        } finally {
+            this.moved = Set::of;
+            this.records = null;
+            this.settled = null;
+        }
+        if (!lost.isEmpty()) {
+            Set<PartitionRef> gone = lost;
+            rejections.removeIf(r -> gone.contains(r.record().partitionRef()));
         }
         if (!rejections.isEmpty()) {
             deadLetter(records.size(), rejections);
         }
-        listener.handled(records.size() - rejections.size(), rejections.size());
+        Set<PartitionRef> gone = lost;
+        int kept = (int) records.stream().filter(r -> !gone.contains(r.partitionRef())).count();
+        listener.handled(kept - rejections.size(), rejections.size());
         return retried - retriesBefore;
+    }
+
+    private static Set<PartitionRef> union(Set<PartitionRef> a, Set<PartitionRef> b) {
+        Set<PartitionRef> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Throws if a record of {@code batch} is in a partition that moved away since the batch was handed over. */
+    private void checkOwned(PreparedBatch batch) throws PartitionsMovedException {
+        Set<PartitionRef> gone = moved.get();
+        if (gone.isEmpty()) {
+            return;
+        }
+        for (int index : batch.rowIndexes()) {
+            if (gone.contains(records.get(index).partitionRef())) {
+                throw new PartitionsMovedException(gone);
+            }
+        }
     }
 
     /** Bisection: about k·log2(n) sub-batch writes to find k bad records among n. */
     private void isolate(PreparedBatch batch, List<SinkRecord> records, List<Rejection> rejections, int depth)
-        throws FatalWriteException, InterruptedException {
+        throws FatalWriteException, InterruptedException, PartitionsMovedException {
         SQLException poison = writeRetryingTransient(batch);
+        List<Integer> indexes = batch.rowIndexes();
         if (poison == null) {
+            indexes.forEach(settled::set);
             return;
         }
-        List<Integer> indexes = batch.rowIndexes();
         if (indexes.size() == 1) {
             rejections.add(sqlRejection(records.get(indexes.get(0)), poison, depth));
+            settled.set(indexes.get(0));
             return;
         }
         int middle = indexes.size() / 2;
@@ -94,9 +162,11 @@ public final class LaneWriter implements AutoCloseable {
     }
 
     /** Writes and commits; returns the poison failure, or null once committed; throws when fatal. */
-    private SQLException writeRetryingTransient(PreparedBatch batch) throws FatalWriteException, InterruptedException {
+    private SQLException writeRetryingTransient(PreparedBatch batch)
+        throws FatalWriteException, InterruptedException, PartitionsMovedException {
         long failingSince = 0;
         for (int attempt = 1; ; attempt++) {
+            checkOwned(batch);
             try {
                 commit(batch);
                 listener.succeeded();
@@ -148,9 +218,10 @@ public final class LaneWriter implements AutoCloseable {
         }
     }
 
-    private void commit(PreparedBatch batch) throws SQLException {
+    private void commit(PreparedBatch batch) throws SQLException, PartitionsMovedException {
         try (BatchResults results = session().write(batch)) {
             results.forEachRemaining(outcome -> { });
+            checkOwned(batch); // closing the results uncommitted rolls the transaction back
             results.commit();
         }
         listener.committed();

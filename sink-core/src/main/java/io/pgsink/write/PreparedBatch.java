@@ -13,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * A batch decoded for writing: the rows to write, in the records' order, and the records that could not be
@@ -59,6 +60,11 @@ public final class PreparedBatch {
     /** The same batch restricted to the rows at {@code from} (inclusive) to {@code to} (exclusive) of {@link #rowIndexes}. */
     public PreparedBatch slice(int from, int to) {
         return new PreparedBatch(rows.subList(from, to), Map.of(), keyColumns);
+    }
+
+    /** The same batch restricted to the rows whose batch index passes {@code keep}, in order. */
+    PreparedBatch select(IntPredicate keep) {
+        return new PreparedBatch(rows.stream().filter(row -> keep.test(row.index())).toList(), Map.of(), keyColumns);
     }
 
     /** The rows split so that no key repeats within a part; parts in order, rows in order within each. */
