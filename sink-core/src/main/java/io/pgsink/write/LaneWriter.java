@@ -109,15 +109,16 @@ public final class LaneWriter implements AutoCloseable {
             this.records = null;
             this.settled = null;
         }
-        if (!lost.isEmpty()) {
-            Set<PartitionRef> gone = lost;
+        // Partitions may also have moved while the last parts, holding none of their records, were written: their
+        // rejections are the next owner's too, or they would be dead-lettered twice.
+        Set<PartitionRef> gone = union(lost, moved.get());
+        if (!gone.isEmpty()) {
             rejections.removeIf(r -> gone.contains(r.record().partitionRef()));
         }
-        if (!rejections.isEmpty()) {
-            deadLetter(records.size(), rejections);
-        }
-        Set<PartitionRef> gone = lost;
         int kept = (int) records.stream().filter(r -> !gone.contains(r.partitionRef())).count();
+        if (!rejections.isEmpty()) {
+            deadLetter(kept, rejections);
+        }
         listener.handled(kept - rejections.size(), rejections.size());
         return retried - retriesBefore;
     }

@@ -13,7 +13,7 @@ final class PartitionsMovedException extends Exception {
     private final Set<PartitionRef> partitions;
 
     PartitionsMovedException(Set<PartitionRef> partitions) {
-        super("partitions moved to another owner: " + partitions, null, false, false);
+        super("partitions moved to another owner: " + partitions, null, true, false);
         this.partitions = Set.copyOf(partitions);
     }
 

@@ -1,6 +1,7 @@
 package io.pgsink.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pgsink.batch.Batch;
@@ -44,6 +45,10 @@ class LaneWriterOwnershipTest {
     private final int[] handled = new int[2];
 
     private LaneWriter writer(TableRef table) throws SQLException {
+        return writer(table, () -> { });
+    }
+
+    private LaneWriter writer(TableRef table, Runnable onCommit) throws SQLException {
         TableWriter tableWriter = TableWriter.open(TestPool.pool(), table, WriteMode.INSERT, List.of(),
             UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
         DeadLetterSink sink = new DeadLetterSink() {
@@ -61,6 +66,7 @@ class LaneWriterOwnershipTest {
         return new LaneWriter(tableWriter, sink, retries, new WriteListener() {
             @Override
             public void committed() {
+                onCommit.run();
             }
 
             @Override
@@ -147,6 +153,43 @@ class LaneWriterOwnershipTest {
         again.write(all, again.prepare(all), () -> Set.of(P0, P1));
         again.close();
         assertThat(handled).containsExactly(10, 0);
+    }
+
+    @Test
+    void aMoveInTheMiddleOfABisectionKeepsWhatWasCommittedAndWritesTheRestOnce() throws Exception {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY CHECK (id <> 6)");
+        AtomicReference<Set<PartitionRef>> moved = new AtomicReference<>(Set.of());
+        // Partition 1 moves away as soon as the first part of the bisection has committed.
+        LaneWriter writer = writer(table, () -> moved.set(Set.of(P1)));
+        List<SinkRecord> records = new ArrayList<>();
+        for (int id = 0; id < 20; id++) {
+            records.add(record(id % 2, id, "{\"id\": " + id + "}")); // partitions alternate; id 6 fails its CHECK
+        }
+        Batch batch = new Batch(records, records.size(), false);
+
+        writer.write(batch, writer.prepare(batch), moved::get);
+        writer.close();
+
+        // Ids 0-4 committed before the move (both partitions); then partition 0's remaining records, once each.
+        assertThat(ids(table)).containsExactly(0L, 1L, 2L, 3L, 4L, 8L, 10L, 12L, 14L, 16L, 18L);
+        assertThat(deadLettered).extracting(r -> r.record().offset()).containsExactly(6L);
+        assertThat(handled).containsExactly(9, 1);
+    }
+
+    @Test
+    void theAllPoisonStopCountsOnlyTheRecordsStillOwned() throws Exception {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY");
+        LaneWriter writer = writer(table);
+        List<SinkRecord> records = new ArrayList<>();
+        for (int id = 0; id < 20; id++) {
+            records.add(record(id < 12 ? 0 : 1, id, id < 12 ? "{\"id\": " : "{\"id\": " + id + "}"));
+        }
+        Batch batch = new Batch(records, records.size(), false);
+
+        assertThatThrownBy(() -> writer.write(batch, writer.prepare(batch), () -> Set.of(P1)))
+            .isInstanceOf(FatalWriteException.class).hasMessageContaining("every record of a batch of 12");
+        writer.close();
+        assertThat(deadLettered).isEmpty();
     }
 
     private static long waitingOnALock() throws SQLException {
