@@ -22,9 +22,6 @@ final class ValueFormatter {
 
     private static final Pattern UUID_PATTERN =
         Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final BigInteger SMALLINT_MAX = BigInteger.valueOf(Short.MAX_VALUE);
-    private static final BigInteger INTEGER_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
-    private static final BigInteger BIGINT_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
     private ValueFormatter() {
     }
@@ -36,9 +33,7 @@ final class ValueFormatter {
         }
         switch (column.type()) {
             case TEXT: case OTHER: return text(value, column);
-            case SMALLINT: return integer(value, column, SMALLINT_MAX);
-            case INTEGER: return integer(value, column, INTEGER_MAX);
-            case BIGINT: return integer(value, column, BIGINT_MAX);
+            case SMALLINT: case INTEGER: case BIGINT: return integer(value, column);
             case NUMERIC: return decimal(value, column).toPlainString();
             case REAL: case DOUBLE: return floating(value, column);
             case BOOLEAN: return bool(value, column);
@@ -77,7 +72,7 @@ final class ValueFormatter {
         return Long.toString(value);
     }
 
-    private static String integer(JsonNode value, Column column, BigInteger max) throws DecodeException {
+    private static String integer(JsonNode value, Column column) throws DecodeException {
         BigDecimal number = decimal(value, column);
         BigInteger integral;
         try {
@@ -85,10 +80,10 @@ final class ValueFormatter {
         } catch (ArithmeticException e) {
             throw bad(column, "is not a whole number");
         }
-        if (integral.abs().compareTo(max) > 0 && !integral.equals(max.negate().subtract(BigInteger.ONE))) {
+        if (integral.bitLength() > 63) {
             throw bad(column, "is out of range for " + column.sqlType());
         }
-        return integral.toString();
+        return integer(integral.longValue(), column);
     }
 
     private static BigDecimal decimal(JsonNode value, Column column) throws DecodeException {
