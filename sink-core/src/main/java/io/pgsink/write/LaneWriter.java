@@ -112,10 +112,11 @@ public final class LaneWriter implements AutoCloseable {
         // Partitions may also have moved while the last parts, holding none of their records, were written: their
         // rejections are the next owner's too, or they would be dead-lettered twice.
         Set<PartitionRef> gone = union(lost, moved.get());
+        int kept = records.size();
         if (!gone.isEmpty()) {
             rejections.removeIf(r -> gone.contains(r.record().partitionRef()));
+            kept = (int) records.stream().filter(r -> !gone.contains(r.partitionRef())).count();
         }
-        int kept = (int) records.stream().filter(r -> !gone.contains(r.partitionRef())).count();
         if (!rejections.isEmpty()) {
             deadLetter(kept, rejections);
         }
@@ -124,6 +125,9 @@ public final class LaneWriter implements AutoCloseable {
     }
 
     private static Set<PartitionRef> union(Set<PartitionRef> a, Set<PartitionRef> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.isEmpty() ? b : a; // the usual case, every batch: nothing moved
+        }
         Set<PartitionRef> all = new HashSet<>(a);
         all.addAll(b);
         return all;
