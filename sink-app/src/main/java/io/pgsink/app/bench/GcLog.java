@@ -17,13 +17,15 @@ final class GcLog {
     private GcLog() {
     }
 
+    /** The log's lines; none if the JVM wrote no log. */
+    static List<String> read(Path log) throws IOException {
+        return Files.isRegularFile(log) ? Files.readAllLines(log) : List.of();
+    }
+
     /** The largest heap occupancy right after a collection, in bytes; 0 if the log records none. */
-    static long maxHeapAfterGc(Path log) throws IOException {
-        if (!Files.isRegularFile(log)) {
-            return 0;
-        }
+    static long maxHeapAfterGc(List<String> log) {
         long max = 0;
-        for (String line : Files.readAllLines(log)) {
+        for (String line : log) {
             Matcher m = HEAP.matcher(line);
             if (m.find()) {
                 max = Math.max(max, bytes(m.group(3), m.group(4)));
@@ -33,11 +35,8 @@ final class GcLog {
     }
 
     /** The {@code count} longest pauses, as their log lines (with the wall-clock time the bench logs them with). */
-    static List<String> longestPauses(Path log, int count) throws IOException {
-        if (!Files.isRegularFile(log)) {
-            return List.of();
-        }
-        return Files.readAllLines(log).stream().filter(line -> line.contains(" Pause "))
+    static List<String> longestPauses(List<String> log, int count) {
+        return log.stream().filter(line -> line.contains(" Pause "))
             .filter(line -> PAUSE.matcher(line).find())
             .sorted(Comparator.comparingDouble((String line) -> pauseMillis(line)).reversed())
             .limit(count).toList();

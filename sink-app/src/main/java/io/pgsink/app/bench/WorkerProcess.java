@@ -103,12 +103,13 @@ final class WorkerProcess implements AutoCloseable {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+        List<String> gcLog = GcLog.read(directory.resolve("gc.log"));
         Measurement.WorkerFigures figures = new Measurement.WorkerFigures(
             metrics.getOrDefault("pgsink_batches_committed_total", 0L),
             metrics.getOrDefault("pgsink_retries_total", 0L),
-            metrics.getOrDefault("jvm_heap_used_peak_bytes", -1L), GcLog.maxHeapAfterGc(directory.resolve("gc.log")),
+            metrics.getOrDefault("jvm_heap_used_peak_bytes", -1L), GcLog.maxHeapAfterGc(gcLog),
             xmx, metrics.getOrDefault("pgsink_batch_target_records", 0L), cpuSeconds);
-        for (String pause : GcLog.longestPauses(directory.resolve("gc.log"), 3)) {
+        for (String pause : GcLog.longestPauses(gcLog, 3)) {
             LOG.info("worker's longest GC pauses: {}", pause);
         }
         deleteDirectory();
