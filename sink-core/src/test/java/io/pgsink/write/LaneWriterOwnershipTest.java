@@ -11,6 +11,7 @@ import io.pgsink.config.WriteMode;
 import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.Rejection;
 import io.pgsink.error.RetryPolicy;
+import io.pgsink.error.Sleeper;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TableRef;
@@ -62,7 +63,7 @@ class LaneWriterOwnershipTest {
             }
         };
         RetryPolicy retries = new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), Duration.ZERO,
-            d -> Thread.sleep(d.toMillis()), Clock.systemUTC());
+            Sleeper.SYSTEM, Clock.systemUTC());
         return new LaneWriter(tableWriter, sink, retries, new WriteListener() {
             @Override
             public void committed() {
