@@ -61,7 +61,7 @@ final class Lane {
      * A batch this lane finished: every record handled, except those of {@code moved}, partitions taken from this
      * worker meanwhile, whose records were left to their next owner and whose offsets must not be committed.
      */
-    record Completion(Lane lane, Batch batch, Set<PartitionRef> moved) {
+    record Completion(Lane lane, Batch batch, Map<PartitionRef, Long> lastOffsets, Set<PartitionRef> moved) {
     }
 
     Lane(int id, Batcher batcher, LaneWriter writer, Queue<Completion> completions, HealthState health,
@@ -185,11 +185,13 @@ final class Lane {
         readyBytes -= batch.bytes();
         inFlightBytes += batch.bytes();
         Future<PreparedBatch> decoded = decoder.submit(() -> writer.prepare(batch));
-        Map<PartitionRef, Long> owned = ownership.snapshot(batch.lastOffsets().keySet());
-        inFlight.add(thread.submit(() -> run(batch, decoded, () -> ownership.movedSince(owned))));
+        Map<PartitionRef, Long> lastOffsets = batch.lastOffsets(); // once: the completion carries it too
+        Map<PartitionRef, Long> owned = ownership.snapshot(lastOffsets.keySet());
+        inFlight.add(thread.submit(() -> run(batch, lastOffsets, decoded, () -> ownership.movedSince(owned))));
     }
 
-    private void run(Batch batch, Future<PreparedBatch> decoded, Supplier<Set<PartitionRef>> moved) {
+    private void run(Batch batch, Map<PartitionRef, Long> lastOffsets, Future<PreparedBatch> decoded,
+                     Supplier<Set<PartitionRef>> moved) {
         if (failed || stopping) {
             return;
         }
@@ -214,7 +216,7 @@ final class Lane {
             if (target.records() != before) {
                 LOG.debug("lane {}: batch size target {} -> {}", id, before, target.records());
             }
-            completions.add(new Completion(this, batch, Set.copyOf(moved.get())));
+            completions.add(new Completion(this, batch, lastOffsets, Set.copyOf(moved.get())));
             handled = true;
         } catch (FatalWriteException e) {
             fail(e.getMessage(), e);

@@ -53,7 +53,7 @@ final class Pipeline implements RecordHandler {
             // Offsets of partitions no longer assigned are dropped by the poll loop; those that moved while the
             // batch was in flight (and may be assigned again by now) are dropped here: their records were not written.
             Set<PartitionRef> moved = c.moved();
-            c.batch().lastOffsets().forEach((p, offset) -> {
+            c.lastOffsets().forEach((p, offset) -> {
                 if (!moved.contains(p)) {
                     handled.merge(p, offset, Math::max);
                 }

@@ -35,7 +35,8 @@ class PipelineTest {
             records.add(new SinkRecord("events", offset % 2, offset, 0L, null, new byte[1], List.of()));
         }
 
-        completions.add(new Lane.Completion(lane, new Batch(records, 10, false), Set.of(P1)));
+        Batch batch = new Batch(records, 10, false);
+        completions.add(new Lane.Completion(lane, batch, batch.lastOffsets(), Set.of(P1)));
 
         assertThat(pipeline.takeHandled()).containsOnlyKeys(P0).containsEntry(P0, 8L);
         lane.stop();
