@@ -1,17 +1,24 @@
 package io.pgsink;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.sql.SQLException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The package boundaries of docs/design.md, enforced so they cannot drift. */
 class LayeringTest {
 
-    private static final String[] JDBC = {"java.sql..", "javax.sql..", "org.postgresql..", "com.zaxxer.."};
+    private static final String[] DRIVERS_AND_POOLS = {"javax.sql..", "org.postgresql..", "com.zaxxer.."};
+    private static final String[] STAGES = {"io.pgsink.batch..", "io.pgsink.config..", "io.pgsink.model..",
+        "io.pgsink.schema..", "io.pgsink.decode..", "io.pgsink.pg..", "io.pgsink.consume..", "io.pgsink.write..",
+        "io.pgsink.error..", "io.pgsink.deadletter.."};
     private static JavaClasses classes;
 
     @BeforeAll
@@ -30,21 +37,35 @@ class LayeringTest {
     }
 
     @Test
-    void configAndModelUseTheJdkOnly() {
-        noClasses().that().resideInAnyPackage("io.pgsink.config..", "io.pgsink.model..")
+    void configModelAndSchemaUseTheJdkOnly() {
+        noClasses().that().resideInAnyPackage("io.pgsink.config..", "io.pgsink.model..", "io.pgsink.schema..")
             .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.pgsink.config..",
-                "io.pgsink.model..")
+                "io.pgsink.model..", "io.pgsink.schema..")
+            .check(classes);
+        noClasses().that().resideInAnyPackage("io.pgsink.config..", "io.pgsink.model..", "io.pgsink.schema..")
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "java.net..")
             .check(classes);
     }
 
     @Test
-    void onlyTheWritePackageTouchesJdbc() {
-        // The error package reads SQLSTATEs off java.sql exceptions to classify them, and touches nothing else.
-        noClasses().that().resideOutsideOfPackages("io.pgsink.write..", "io.pgsink.error..")
-            .should().dependOnClassesThat().resideInAnyPackage(JDBC)
+    void decodingTouchesNeitherJdbcNorKafka() {
+        noClasses().that().resideInAPackage("io.pgsink.decode..")
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.postgresql..",
+                "com.zaxxer..", "org.apache.kafka..", "io.pgsink.pg..", "io.pgsink.write..", "io.pgsink.consume..")
             .check(classes);
-        noClasses().that().resideInAPackage("io.pgsink.error..")
-            .should().dependOnClassesThat().resideInAnyPackage("javax.sql..", "org.postgresql..", "com.zaxxer..")
+    }
+
+    @Test
+    void onlyThePgPackageTouchesJdbc() {
+        noClasses().that().resideOutsideOfPackage("io.pgsink.pg..")
+            .should().dependOnClassesThat().resideInAnyPackage(DRIVERS_AND_POOLS)
+            .check(classes);
+        noClasses().that().resideOutsideOfPackages("io.pgsink.pg..", "io.pgsink.write..", "io.pgsink.error..")
+            .should().dependOnClassesThat().resideInAPackage("java.sql..")
+            .check(classes);
+        // The write policy catches SQLExceptions and the error package reads their SQLSTATEs; neither runs SQL.
+        noClasses().that().resideInAnyPackage("io.pgsink.write..", "io.pgsink.error..")
+            .should().dependOnClassesThat(resideInAPackage("java.sql..").and(not(assignableTo(SQLException.class))))
             .check(classes);
     }
 
@@ -56,10 +77,16 @@ class LayeringTest {
     }
 
     @Test
-    void stagesDoNotReachBackIntoTheFacade() {
-        noClasses().that().resideInAnyPackage("io.pgsink.batch..", "io.pgsink.config..", "io.pgsink.model..",
-                "io.pgsink.consume..", "io.pgsink.write..", "io.pgsink.error..", "io.pgsink.deadletter..")
-            .should().dependOnClassesThat().resideInAPackage("io.pgsink")
+    void stagesDoNotReachBackIntoTheWorkerOrTheFacade() {
+        noClasses().that().resideInAnyPackage(STAGES)
+            .should().dependOnClassesThat().resideInAnyPackage("io.pgsink", "io.pgsink.worker..")
+            .check(classes);
+    }
+
+    @Test
+    void onlyTheFacadeStartsTheWorker() {
+        noClasses().that().resideOutsideOfPackages("io.pgsink", "io.pgsink.worker..")
+            .should().dependOnClassesThat().resideInAPackage("io.pgsink.worker..")
             .check(classes);
     }
 }

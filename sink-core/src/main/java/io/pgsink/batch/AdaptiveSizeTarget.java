@@ -5,11 +5,11 @@ import java.time.Duration;
 
 /**
  * A batch size target that follows the database. After each committed batch it looks at how long the write took
- * and whether records were waiting (the batch was full): while writes stay under the target latency and records
+ * and whether records were waiting (the batch was cut by size): while writes stay under the target latency and records
  * wait, it grows the target; when a write overshoots the latency target, or fails, it shrinks it. At low load
  * batches close by linger long before they are full, so the target does not matter and latency stays low.
  *
- * <p>Multiplicative steps, as in TCP congestion control: +25% on a fast full batch, to 70% on a slow one, half on a
+ * <p>Multiplicative steps, as in TCP congestion control: +25% on a fast batch cut by size, to 70% on a slow one, half on a
  * failure, always within {@code [min, max]}. Written from one writer thread, read from the batching thread.
  */
 public final class AdaptiveSizeTarget implements SizeTarget {
@@ -45,12 +45,12 @@ public final class AdaptiveSizeTarget implements SizeTarget {
     }
 
     @Override
-    public void written(long startedAt, boolean full) {
+    public void written(long startedAt, boolean cutBySize) {
         long latency = clock.millis() - startedAt;
         int now = current;
         if (latency > targetLatencyMillis) {
             current = clamp((int) (now * SHRINK));
-        } else if (full) {
+        } else if (cutBySize) {
             // Judged by how the batch was cut, not against the target now: batches cut at an older, smaller
             // target may still be queued, and they too mean records were waiting.
             current = clamp((int) Math.ceil(now * GROW));

@@ -1,6 +1,7 @@
 package io.pgsink.batch;
 
 import io.pgsink.model.SinkRecord;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,8 +95,8 @@ public final class Batcher {
         return pendingBytes;
     }
 
-    private Batch take(boolean full) {
-        Batch batch = new Batch(pending, pendingBytes, full);
+    private Batch take(boolean cutBySize) {
+        Batch batch = new Batch(pending, pendingBytes, cutBySize);
         pending = new ArrayList<>();
         pendingBytes = 0;
         return batch;

@@ -15,10 +15,10 @@ public interface SizeTarget {
     }
 
     /**
-     * A batch was written without failures, having started at {@code startedAt}; {@code full} when it was closed
-     * by size (see {@link Batch#full}).
+     * A batch was written without failures, having started at {@code startedAt}; {@code cutBySize} when it was closed
+     * by size (see {@link Batch#cutBySize}).
      */
-    default void written(long startedAt, boolean full) {
+    default void written(long startedAt, boolean cutBySize) {
     }
 
     /** A batch needed retries before it was written. */

@@ -1,7 +1,9 @@
 package io.pgsink.consume;
 
+import io.pgsink.config.SinkConfig;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import io.pgsink.config.SinkConfig;
 import java.util.HashMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

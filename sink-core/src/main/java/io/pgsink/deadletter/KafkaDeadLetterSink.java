@@ -1,6 +1,7 @@
 package io.pgsink.deadletter;
 
 import io.pgsink.config.SinkConfig;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package io.pgsink.deadletter;
 
 import io.pgsink.error.FailureKind;
 import io.pgsink.model.SinkRecord;
+
 import java.util.Objects;
 
 /**

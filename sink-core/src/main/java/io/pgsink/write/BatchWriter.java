@@ -1,31 +1,319 @@
 package io.pgsink.write;
 
-import io.pgsink.config.WriteMethod;
+import io.pgsink.batch.Batch;
+import io.pgsink.deadletter.DeadLetterException;
+import io.pgsink.deadletter.DeadLetterSink;
+import io.pgsink.deadletter.Rejection;
+import io.pgsink.decode.DecodeException;
+import io.pgsink.decode.DecodedBatch;
+import io.pgsink.error.FailureClassifier;
+import io.pgsink.error.FailureKind;
+import io.pgsink.error.RetryPolicy;
+import io.pgsink.model.PartitionRef;
+import io.pgsink.model.SinkRecord;
+import io.pgsink.pg.CommitUnknownException;
+import io.pgsink.pg.FailureDescription;
+import io.pgsink.pg.Session;
+import io.pgsink.pg.TargetTable;
+import io.pgsink.pg.Transaction;
+
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Sends the rows of a batch for one {@link WriteMethod}, inside the transaction its {@link WriteSession} owns.
- * Never commits or rolls back the batch: the session and its {@link BatchResults} do.
+ * Writes one lane's batches on the lane's thread: each batch in one transaction on the lane's session, transient
+ * failures retried with backoff until {@code write.retry.budget.ms} (the poll loop pauses fetching meanwhile, so
+ * the worker stays in its group), bad records isolated by bisection and dead-lettered, fatal failures thrown.
  */
-interface BatchWriter {
+public final class BatchWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+    /** A batch at least this large whose every record is poison points at the schema, not at the data. */
+    static final int ALL_POISON_MIN_RECORDS = 10;
+
+    private final TargetTable table;
+    private final DeadLetterSink deadLetters;
+    private final RetryPolicy retries;
+    private final WriteListener listener;
+    private Session session;
+    private long retried;
+    // The batch being written, for the ownership check: set for the duration of write() (one lane, one thread).
+    private Supplier<Set<PartitionRef>> moved = Set::of;
+    private List<SinkRecord> records;
+    private BitSet settled;
+
+    public BatchWriter(TargetTable table, DeadLetterSink deadLetters, RetryPolicy retries, WriteListener listener) {
+        this.table = table;
+        this.deadLetters = deadLetters;
+        this.retries = retries;
+        this.listener = listener;
+    }
 
     /**
-     * Runs before the batch's transaction starts, with every column set the batch will write; lets a writer set
-     * up per-connection state that must outlive a rolled-back batch.
+     * Returns once every record of the batch is in a committed transaction or acknowledged as dead-lettered;
+     * returns how many transient failures were retried on the way.
      */
-    void prepare(Set<BitSet> columnSets) throws SQLException;
+    public long write(Batch batch) throws FatalWriteException, InterruptedException {
+        return write(batch, decode(batch));
+    }
 
     /**
-     * Writes rows that all set exactly {@code columns}; adds whatever must stay open until the results are closed
-     * to {@code open}, as soon as it is opened, so a failure part-way still closes it.
-     *
-     * @param firstWrite whether these rows are the batch's first to be written (its first generation), so that no
-     *     earlier part of the same transaction wrote their keys
-     * @return one outcome per row, in row order
+     * Decodes a batch for {@link #write(Batch, DecodedBatch)}: CPU only, no connection, safe to run on another
+     * thread while this writer writes an earlier batch.
      */
-    List<RecordOutcome> write(BitSet columns, List<Row> rows, boolean firstWrite, List<BatchResource> open)
-        throws SQLException;
+    public DecodedBatch decode(Batch batch) {
+        return table.decode(batch.records());
+    }
+
+    /** {@link #write(Batch)} for a batch already {@linkplain #decode decoded}. */
+    public long write(Batch batch, DecodedBatch prepared) throws FatalWriteException, InterruptedException {
+        return write(batch, prepared, Set::of);
+    }
+
+    /**
+     * {@link #write(Batch, DecodedBatch)}, fenced: before each attempt and right before each COMMIT it asks
+     * {@code moved} which of the batch's partitions this worker no longer owns. A transaction holding records of
+     * such a partition is rolled back, and the batch goes on without them: their next owner reads and writes them
+     * (and would otherwise have its newer values overwritten by this late commit). Nothing is dead-lettered for
+     * them either. What remains unprotected is the moment between the check and the COMMIT reaching the server.
+     */
+    public long write(Batch batch, DecodedBatch prepared, Supplier<Set<PartitionRef>> moved)
+        throws FatalWriteException, InterruptedException {
+        long retriesBefore = retried;
+        List<SinkRecord> records = batch.records();
+        List<Rejection> rejections = new ArrayList<>();
+        for (Map.Entry<Integer, DecodeException> failure : prepared.failures().entrySet()) {
+            rejections.add(decodeRejection(records.get(failure.getKey()), failure.getValue()));
+        }
+        this.moved = moved;
+        this.records = records;
+        this.settled = new BitSet(records.size());
+        Set<PartitionRef> lost = Set.of();
+        try {
+            DecodedBatch remaining = prepared;
+            while (!remaining.rowIndexes().isEmpty()) {
+                try {
+                    isolate(remaining, records, rejections, 1);
+                    break;
+                } catch (PartitionsMovedException e) {
+                    lost = union(lost, e.partitions());
+                    Set<PartitionRef> gone = lost;
+                    LOG.warn("partitions {} moved to another owner while a batch was being written; its transaction"
+                        + " was rolled back and their records are left to the new owner", gone);
+                    remaining = remaining.select(i -> !settled.get(i) && !gone.contains(records.get(i).partitionRef()));
+                }
+            }
+        } finally {
+            this.moved = Set::of;
+            this.records = null;
+            this.settled = null;
+        }
+        // Partitions may also have moved while the last parts, holding none of their records, were written: their
+        // rejections are the next owner's too, or they would be dead-lettered twice.
+        Set<PartitionRef> gone = union(lost, moved.get());
+        int kept = records.size();
+        if (!gone.isEmpty()) {
+            rejections.removeIf(r -> gone.contains(r.record().partitionRef()));
+            kept = (int) records.stream().filter(r -> !gone.contains(r.partitionRef())).count();
+        }
+        if (!rejections.isEmpty()) {
+            deadLetter(kept, rejections);
+        }
+        listener.handled(kept - rejections.size(), rejections.size());
+        return retried - retriesBefore;
+    }
+
+    private static Set<PartitionRef> union(Set<PartitionRef> a, Set<PartitionRef> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.isEmpty() ? b : a; // the usual case, every batch: nothing moved
+        }
+        Set<PartitionRef> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Throws if a record of {@code batch} is in a partition that moved away since the batch was handed over. */
+    private void checkOwned(DecodedBatch batch) throws PartitionsMovedException {
+        Set<PartitionRef> gone = moved.get();
+        if (gone.isEmpty()) {
+            return;
+        }
+        for (int index : batch.rowIndexes()) {
+            if (gone.contains(records.get(index).partitionRef())) {
+                throw new PartitionsMovedException(gone);
+            }
+        }
+    }
+
+    /** Bisection: about k·log2(n) sub-batch writes to find k bad records among n. */
+    private void isolate(DecodedBatch batch, List<SinkRecord> records, List<Rejection> rejections, int depth)
+        throws FatalWriteException, InterruptedException, PartitionsMovedException {
+        SQLException poison = writeRetryingTransient(batch);
+        List<Integer> indexes = batch.rowIndexes();
+        if (poison == null) {
+            indexes.forEach(settled::set);
+            return;
+        }
+        if (indexes.size() == 1) {
+            rejections.add(sqlRejection(records.get(indexes.get(0)), poison, depth));
+            settled.set(indexes.get(0));
+            return;
+        }
+        int middle = indexes.size() / 2;
+        listener.split();
+        isolate(batch.slice(0, middle), records, rejections, depth + 1);
+        isolate(batch.slice(middle, indexes.size()), records, rejections, depth + 1);
+    }
+
+    /** Writes and commits; returns the poison failure, or null once committed; throws when fatal. */
+    private SQLException writeRetryingTransient(DecodedBatch batch)
+        throws FatalWriteException, InterruptedException, PartitionsMovedException {
+        long failingSince = 0;
+        for (int attempt = 1; ; attempt++) {
+            checkOwned(batch);
+            try {
+                commit(batch);
+                listener.succeeded();
+                return null;
+            } catch (CommitUnknownException e) {
+                failingSince = attempt == 1 ? retries.nowMillis() : failingSince;
+                if (committedAfterAll(e, attempt, failingSince)) {
+                    listener.committed();
+                    listener.succeeded();
+                    return null;
+                }
+            } catch (SQLException e) {
+                FailureKind kind = FailureClassifier.classify(e);
+                if (kind == FailureKind.POISON) {
+                    listener.succeeded(); // the database answered definitely: whatever was transient has cleared
+                    return e;
+                }
+                if (kind == FailureKind.FATAL) {
+                    throw new FatalWriteException(FailureDescription.of(e).withAdvice(), e);
+                }
+                failingSince = attempt == 1 ? retries.nowMillis() : failingSince;
+                retryLater(e, attempt, failingSince);
+            }
+        }
+    }
+
+    /**
+     * After an unanswered COMMIT, asks the server what became of the transaction, retrying until it can tell:
+     * a batch that did commit must not be written again (insert mode would duplicate or dead-letter it).
+     */
+    private boolean committedAfterAll(CommitUnknownException unknown, int attempt, long failingSince)
+        throws FatalWriteException, InterruptedException {
+        SQLException last = unknown;
+        for (int a = attempt; ; a++) {
+            retryLater(last, a, failingSince);
+            try {
+                Optional<Boolean> committed = table.committed(unknown.transactionId());
+                if (committed.isPresent()) {
+                    return committed.get();
+                }
+                last = unknown;
+            } catch (SQLException e) {
+                if (FailureClassifier.classify(e) != FailureKind.TRANSIENT) {
+                    throw new FatalWriteException("cannot tell whether a batch committed: "
+                        + FailureDescription.of(e).withAdvice(), e);
+                }
+                last = e;
+            }
+        }
+    }
+
+    private void commit(DecodedBatch batch) throws SQLException, PartitionsMovedException {
+        try (Transaction results = session().write(batch)) {
+            results.forEachRemaining(outcome -> { });
+            checkOwned(batch); // closing the results uncommitted rolls the transaction back
+            results.commit();
+        }
+        listener.committed();
+    }
+
+    private void retryLater(SQLException e, int attempt, long failingSince)
+        throws FatalWriteException, InterruptedException {
+        FailureDescription description = FailureDescription.of(e);
+        // 25006: the server is read-only (a failed-over primary); 08: the connection is gone, possibly without the
+        // pool noticing (COPY runs on the unwrapped connection). Neither connection may be used again.
+        String state = description.sqlState();
+        discardSession(state != null && (state.equals("25006") || state.startsWith("08")));
+        retried++;
+        listener.retrying("database write failing transiently (attempt " + attempt + "): " + description.message()
+            + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
+        LOG.warn("transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",
+            attempt, description.sqlState(), description.message());
+        if (!retries.awaitRetry(attempt, failingSince)) {
+            throw new FatalWriteException("the database kept failing past write.retry.budget.ms (" + attempt
+                + " attempts, last: " + description.message() + "); nothing was skipped: restart the worker once"
+                + " the database is healthy", e);
+        }
+    }
+
+    private void deadLetter(int batchSize, List<Rejection> rejections) throws FatalWriteException, InterruptedException {
+        // Duplicate keys do not count: in insert mode, records replayed after a crash all fail with 23505.
+        List<Rejection> notDuplicates = rejections.stream().filter(r -> !"23505".equals(r.sqlState())).toList();
+        if (notDuplicates.size() == batchSize && batchSize >= ALL_POISON_MIN_RECORDS) {
+            Rejection first = notDuplicates.get(0);
+            throw new FatalWriteException("every record of a batch of " + batchSize + " was rejected (first: "
+                + first.reason() + "): this looks like a schema or mapping problem, not bad data; nothing was"
+                + " dead-lettered. Fix the table or the producer and restart the worker", null);
+        }
+        try {
+            deadLetters.send(rejections);
+        } catch (DeadLetterException e) {
+            throw new FatalWriteException(e.getMessage(), e);
+        }
+        for (Rejection r : rejections) {
+            LOG.warn("dead-lettered {}: {} failure{}: {}", r.record().coordinates(), r.kind(),
+                r.sqlState() == null ? "" : " (SQLSTATE " + r.sqlState() + ")", r.reason());
+        }
+    }
+
+    private static Rejection decodeRejection(SinkRecord record, DecodeException e) {
+        return new Rejection(record, FailureKind.POISON, null, e.getMessage(), e.getClass().getName(), null,
+            e.column(), null, 0);
+    }
+
+    private static Rejection sqlRejection(SinkRecord record, SQLException e, int attempts) {
+        FailureDescription d = FailureDescription.of(e);
+        return new Rejection(record, FailureKind.POISON, d.sqlState(), d.message(), e.getClass().getName(), d.table(),
+            d.column(), d.constraint(), attempts);
+    }
+
+    private Session session() throws SQLException {
+        if (session == null) {
+            session = table.openSession();
+        }
+        return session;
+    }
+
+    private void discardSession(boolean evict) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a failed session", e);
+            }
+            if (evict) {
+                // After close: evicting a connection still in use makes HikariCP close it under our feet.
+                table.evict(session);
+            }
+            session = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        discardSession(false);
+    }
 }

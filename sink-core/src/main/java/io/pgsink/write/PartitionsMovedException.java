@@ -1,6 +1,7 @@
 package io.pgsink.write;
 
 import io.pgsink.model.PartitionRef;
+
 import java.util.Set;
 
 /**

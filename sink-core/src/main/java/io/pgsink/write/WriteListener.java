@@ -1,7 +1,7 @@
 package io.pgsink.write;
 
 /**
- * What a {@link LaneWriter} reports as it goes, for counters and health. Called on the writer's thread; an
+ * What a {@link BatchWriter} reports as it goes, for counters and health. Called on the writer's thread; an
  * implementation must be quick and thread safe.
  */
 public interface WriteListener {

@@ -1,9 +1,10 @@
 package io.pgsink.batch;
 
+import io.pgsink.testing.ManualClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgsink.testing.ManualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

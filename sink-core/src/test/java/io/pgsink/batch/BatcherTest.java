@@ -1,9 +1,10 @@
 package io.pgsink.batch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.pgsink.model.SinkRecord;
 import io.pgsink.testing.ManualClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,7 @@ class BatcherTest {
         Optional<Batch> batch = batcher.add(record(0, 2, 10));
 
         assertThat(batch).isPresent();
-        assertThat(batch.get().full()).isTrue();
+        assertThat(batch.get().cutBySize()).isTrue();
         assertThat(batch.get().records()).extracting(SinkRecord::offset).containsExactly(0L, 1L, 2L);
         assertThat(batcher.pendingRecords()).isZero();
     }
@@ -59,7 +60,7 @@ class BatcherTest {
         clock.advance(Duration.ofMillis(1));
         Optional<Batch> due = batcher.pollDue();
         assertThat(due).map(Batch::size).contains(1);
-        assertThat(due.get().full()).as("closed by linger, not by size").isFalse();
+        assertThat(due.get().cutBySize()).as("closed by linger, not by size").isFalse();
         assertThat(batcher.millisUntilDue()).isEqualTo(Long.MAX_VALUE);
     }
 

@@ -1,0 +1,227 @@
+package io.pgsink.decode;
+
+import io.pgsink.model.SinkRecord;
+import io.pgsink.schema.Column;
+import io.pgsink.schema.TableSchema;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps a JSON object's top-level fields to the table's columns of the same name. Schemaless: the table's catalog
+ * types drive conversion, the record needs no schema of its own. Thread safe.
+ *
+ * <p>The record is read with a streaming parser, never built as a tree. The common cases convert straight from
+ * the token: strings into text, whole numbers into integer columns, numbers into numeric, booleans, ISO-8601
+ * timestamps with an offset ({@link IsoTimestamp}), and json/jsonb values, which are copied as the record's own
+ * bytes (PostgreSQL parses them again anyway). Any other value is read as a small tree and converted by
+ * {@link ValueFormatter}, which holds the full rules; both paths give the same text for the same value, except
+ * that a json/jsonb value keeps the record's spelling (whitespace, key order, number format; a {@code json}
+ * column stores it as sent) where the tree path re-serialises it.
+ */
+public final class RowDecoder {
+
+    // Exact decimals: numeric columns must not pass through a double. Not FAIL_ON_TRAILING_TOKENS: values are
+    // read one by one from inside the object; decode() checks for trailing content itself.
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+
+    private final TableSchema schema;
+    private final List<Column> requiredColumns;
+    private final boolean rejectUnknownFields;
+
+    /**
+     * @param requiredColumns columns every record must set to a non-null value (the conflict key in upsert mode)
+     */
+    public RowDecoder(TableSchema schema, List<Column> requiredColumns, boolean rejectUnknownFields) {
+        this.schema = schema;
+        this.requiredColumns = List.copyOf(requiredColumns);
+        this.rejectUnknownFields = rejectUnknownFields;
+    }
+
+    /**
+     * Decodes a batch; rows keep the records' order, and the required columns are the conflict key that
+     * {@link DecodedBatch} deduplicates by.
+     */
+    public DecodedBatch decode(List<SinkRecord> records) {
+        List<Row> rows = new ArrayList<>(records.size());
+        Map<Integer, DecodeException> failures = new HashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                rows.add(decode(i, records.get(i).value()));
+            } catch (DecodeException e) {
+                failures.put(i, e);
+            }
+        }
+        return new DecodedBatch(rows, failures, requiredColumns);
+    }
+
+    public Row decode(int index, byte[] value) throws DecodeException {
+        if (value == null) {
+            throw new DecodeException(null, "record has no value (a tombstone); pgsink does not delete rows");
+        }
+        String[] values = new String[schema.columns().size()];
+        BitSet present = new BitSet(values.length);
+        DecodeException[] failed = null;
+        try (JsonParser parser = MAPPER.createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new DecodeException(null, "record value is not a JSON object");
+            }
+            boolean utf8 = isUtf8(value);
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                JsonToken token = parser.nextToken();
+                Column column = schema.column(name).orElse(null);
+                if (column == null) {
+                    if (rejectUnknownFields) {
+                        throw new DecodeException(null, "field \"" + name + "\" has no column in table "
+                            + schema.table() + " (input.unknown.fields=reject)");
+                    }
+                    parser.skipChildren();
+                    continue;
+                }
+                try {
+                    values[column.index()] = convert(parser, token, column, value, utf8);
+                    if (failed != null) {
+                        failed[column.index()] = null;
+                    }
+                } catch (DecodeException e) {
+                    // A field may repeat; as with any JSON object read into a map, the last occurrence counts.
+                    parser.skipChildren();
+                    failed = failed == null ? new DecodeException[values.length] : failed;
+                    failed[column.index()] = e;
+                    values[column.index()] = null;
+                }
+                present.set(column.index());
+            }
+            if (failed != null) {
+                for (DecodeException e : failed) {
+                    if (e != null) {
+                        throw e;
+                    }
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new DecodeException(null, "record value is not valid JSON (trailing content after the object)");
+            }
+        } catch (JsonProcessingException e) {
+            throw new DecodeException(null, "record value is not valid JSON" + where(e));
+        } catch (IOException e) {
+            throw new DecodeException(null, "record value could not be read as JSON");
+        }
+        if (present.isEmpty()) {
+            throw new DecodeException(null, "record sets no column of table " + schema.table());
+        }
+        for (Column key : requiredColumns) {
+            if (values[key.index()] == null) {
+                throw new DecodeException(key.name(), "key column \"" + key.name() + "\" is missing or null");
+            }
+        }
+        return new Row(index, present, values);
+    }
+
+    /** The column's text for the value at {@code token}, leaving the parser on the value's last token. */
+    private static String convert(JsonParser parser, JsonToken token, Column column, byte[] input, boolean utf8)
+        throws IOException, DecodeException {
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        switch (column.type()) {
+            case TEXT:
+            case OTHER:
+                if (token == JsonToken.VALUE_STRING) {
+                    return ValueFormatter.noNul(parser.getText(), column);
+                }
+                break;
+            case SMALLINT:
+            case INTEGER:
+            case BIGINT:
+                if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                    return ValueFormatter.integer(parser.getLongValue(), column);
+                }
+                break;
+            case NUMERIC:
+                if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    String text = parser.getText();
+                    if (text.indexOf('e') < 0 && text.indexOf('E') < 0) {
+                        return text;
+                    }
+                }
+                break;
+            case BOOLEAN:
+                if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+                    return token == JsonToken.VALUE_TRUE ? "t" : "f";
+                }
+                break;
+            case TIMESTAMPTZ:
+                if (token == JsonToken.VALUE_STRING) {
+                    String text = parser.getText();
+                    if (IsoTimestamp.isOffsetDateTime(text)) {
+                        return text;
+                    }
+                }
+                break;
+            case JSON:
+            case JSONB:
+                if (utf8 && (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)) {
+                    // A JSON text cannot hold a raw NUL (only the escape, which jsonb rejects itself).
+                    int start = (int) parser.currentTokenLocation().getByteOffset();
+                    parser.skipChildren();
+                    int end = (int) parser.currentLocation().getByteOffset();
+                    return utf8(input, start, end - start, column);
+                }
+                break;
+            default:
+                break;
+        }
+        JsonNode node = parser.readValueAsTree();
+        return ValueFormatter.format(node, column);
+    }
+
+    /**
+     * The bytes as text, rejecting malformed UTF-8 (an overlong or surrogate encoding, say) rather than replacing
+     * it: the tokenizer skipping a nested value does not check every multi-byte sequence.
+     */
+    private static String utf8(byte[] input, int offset, int length, Column column) throws DecodeException {
+        for (int i = offset; i < offset + length; i++) {
+            if (input[i] < 0) {
+                try {
+                    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(input, offset, length)).toString();
+                } catch (CharacterCodingException e) {
+                    throw ValueFormatter.bad(column, "is not valid UTF-8");
+                }
+            }
+        }
+        return new String(input, offset, length, StandardCharsets.ISO_8859_1); // all ASCII
+    }
+
+    /**
+     * Whether the byte offsets the parser reports index {@code value} as UTF-8 text: Jackson also reads UTF-16
+     * and UTF-32 (recognised by zero bytes or a byte order mark), whose offsets could not be sliced as UTF-8.
+     */
+    private static boolean isUtf8(byte[] value) {
+        return value.length >= 2 && value[0] != 0 && value[1] != 0 && value[0] > 0;
+    }
+
+    private static String where(JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+            : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+}

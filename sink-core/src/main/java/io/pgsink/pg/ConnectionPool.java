@@ -1,0 +1,66 @@
+package io.pgsink.pg;
+
+import io.pgsink.config.SinkConfig;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import java.util.Properties;
+import javax.sql.DataSource;
+
+/** The worker's HikariCP pool: one connection per writer lane plus one, configured for pgsink's needs. */
+public final class ConnectionPool implements AutoCloseable {
+
+    /** How long a writer waits for a pooled connection before treating it as a transient failure. */
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    /** How much longer than statement_timeout the client waits on a silent socket before giving up on it. */
+    private static final Duration SOCKET_GRACE = Duration.ofSeconds(30);
+
+    private final HikariDataSource pool;
+
+    private ConnectionPool(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    public static ConnectionPool open(SinkConfig config) {
+        return new ConnectionPool(new HikariDataSource(hikariConfig(config)));
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private static HikariConfig hikariConfig(SinkConfig config) {
+        Properties overrides = new Properties();
+        overrides.putAll(config.poolOverrides());
+        HikariConfig hikari = new HikariConfig(overrides);
+        hikari.setPoolName("pgsink");
+        hikari.setJdbcUrl(config.postgresUrl());
+        hikari.setUsername(config.postgresUser());
+        hikari.setPassword(config.postgresPassword());
+        if (!config.poolOverrides().containsKey("maximumPoolSize")) {
+            hikari.setMaximumPoolSize(config.writeConcurrency() + 1);
+        }
+        if (!config.poolOverrides().containsKey("connectionTimeout")) {
+            hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        }
+        // An integer from validated config, not user text: safe to splice.
+        hikari.setConnectionInitSql("SET statement_timeout = " + config.statementTimeout().toMillis());
+        // Keep row values out of exceptions: PostgreSQL's Detail line quotes the offending row.
+        hikari.addDataSourceProperty("logServerErrorDetail", "false");
+        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hikari.addDataSourceProperty("ApplicationName", "pgsink");
+        // statement_timeout is enforced by the server; a half-open TCP connection needs a client-side bound too.
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        if (!config.statementTimeout().isZero()) {
+            hikari.addDataSourceProperty("socketTimeout",
+                Long.toString(config.statementTimeout().plus(SOCKET_GRACE).toSeconds()));
+        }
+        return hikari;
+    }
+}

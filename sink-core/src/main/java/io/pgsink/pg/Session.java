@@ -1,0 +1,159 @@
+package io.pgsink.pg;
+
+import io.pgsink.config.WriteMethod;
+import io.pgsink.decode.DecodedBatch;
+import io.pgsink.decode.Row;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One pooled connection that writes batches, one at a time, each in its own transaction. Owned by one thread.
+ *
+ * <p>A session holds at most one open {@link Transaction}. Starting a batch while the previous results are still
+ * open throws {@link IllegalStateException}: a connection is never used again before every statement of the
+ * previous batch is drained and closed. Closing the session returns the connection to the pool.
+ */
+public final class Session implements AutoCloseable {
+
+    private final Connection connection;
+    private final Loader writer;
+    private Transaction open;
+
+    Session(Connection connection, SqlTemplates templates, WriteMethod method) throws SQLException {
+        this.connection = connection;
+        connection.setAutoCommit(false);
+        this.writer = method == WriteMethod.COPY
+            ? new CopyLoader(connection, templates)
+            : new InsertLoader(connection, templates);
+    }
+
+    /**
+     * Runs the batch's statements in a new transaction and returns its open results; nothing is committed until
+     * {@link Transaction#commit}. On a database error every statement is closed (an unfinished COPY cancelled),
+     * the transaction rolled back and the error thrown with the server's SQLSTATE, leaving the session ready for the
+     * next batch (unless the connection itself is broken).
+     */
+    public Transaction write(DecodedBatch batch) throws SQLException {
+        if (open != null) {
+            throw new IllegalStateException("connection busy: the previous batch's results are still open;"
+                + " close them (try-with-resources) before starting another batch on this connection");
+        }
+        List<PendingResult> resources = new ArrayList<>();
+        try {
+            long transactionId = beginTransaction();
+            List<RecordOutcome> outcomes = execute(batch, resources);
+            open = new Transaction(this, transactionId, resources, outcomes);
+            return open;
+        } catch (SQLException e) {
+            closeAll(resources, e);
+            throw rollbackAndRethrow(e);
+        } catch (RuntimeException e) {
+            closeAll(resources, e);
+            throw rollbackAndRethrow(e);
+        }
+    }
+
+    private List<RecordOutcome> execute(DecodedBatch batch, List<PendingResult> resources) throws SQLException {
+        List<Map<BitSet, List<Row>>> generations = new ArrayList<>();
+        Set<BitSet> columnSets = new HashSet<>();
+        for (List<Row> generation : batch.generations()) {
+            Map<BitSet, List<Row>> groups = new LinkedHashMap<>();
+            for (Row row : generation) {
+                groups.computeIfAbsent(row.present(), k -> new ArrayList<>()).add(row);
+            }
+            columnSets.addAll(groups.keySet());
+            generations.add(groups);
+        }
+        writer.prepare(columnSets);
+        List<RecordOutcome> outcomes = new ArrayList<>(batch.size());
+        BitSet written = new BitSet();
+        boolean firstGeneration = true;
+        for (Map<BitSet, List<Row>> groups : generations) {
+            for (Map.Entry<BitSet, List<Row>> group : groups.entrySet()) {
+                outcomes.addAll(writer.write(group.getKey(), group.getValue(), firstGeneration, resources));
+                group.getValue().forEach(row -> written.set(row.index()));
+            }
+            firstGeneration = false;
+        }
+        for (int index : batch.rowIndexes()) {
+            if (!written.get(index)) {
+                outcomes.add(new RecordOutcome(index, 0)); // superseded by a later version of its key
+            }
+        }
+        return outcomes;
+    }
+
+    /** Starts the transaction and returns its id, so that an unanswered COMMIT can be looked up afterwards. */
+    private long beginTransaction() throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT txid_current()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    /** Rolls back, adding any rollback failure to {@code failure}; returns the failure to throw, if any. */
+    SQLException rollbackQuietly(SQLException failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+
+    void release(Transaction results) {
+        if (open == results) {
+            open = null;
+        }
+    }
+
+    private <E extends Exception> E rollbackAndRethrow(E error) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            error.addSuppressed(e);
+        }
+        return error;
+    }
+
+    /** Closes in order: a COPY still in progress is cancelled here, before the rollback needs the connection. */
+    private static void closeAll(List<PendingResult> resources, Exception error) {
+        for (PendingResult resource : resources) {
+            try {
+                resource.close();
+            } catch (SQLException e) {
+                error.addSuppressed(e);
+            }
+        }
+    }
+
+    /** Returns the connection to the pool, rolling back anything left open. */
+    @Override
+    public void close() throws SQLException {
+        try {
+            if (open != null) {
+                open.close();
+            }
+        } finally {
+            connection.close();
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.pgsink.pg;
+
+import io.pgsink.config.SinkConfig;
+import io.pgsink.config.UnknownFieldPolicy;
+import io.pgsink.config.WriteMethod;
+import io.pgsink.config.WriteMode;
+import io.pgsink.decode.DecodedBatch;
+import io.pgsink.decode.RowDecoder;
+import io.pgsink.model.SinkRecord;
+import io.pgsink.model.TableRef;
+import io.pgsink.schema.Column;
+import io.pgsink.schema.SchemaException;
+import io.pgsink.schema.TableSchema;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes decoded records into one table. Reads the table's columns once at start, checks the key columns, then
+ * decodes records ({@link #decode}) and opens {@link Session}s on pooled connections. Thread safe.
+ */
+public final class TargetTable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TargetTable.class);
+    private static final String DIRECT_COPY_SQL = "WITH key AS (SELECT ?::text[] AS columns)"
+        + " SELECT c.relkind IN ('r', 'p') AND NOT c.relrowsecurity AND NOT c.relhasrules"
+        + " AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0"
+        + "   AND NOT a.attisdropped AND a.attidentity = 'a')"
+        + " AND EXISTS (SELECT 1 FROM pg_index i, key WHERE i.indrelid = c.oid AND i.indisunique AND i.indimmediate"
+        + "   AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL"
+        + "   AND i.indnkeyatts = cardinality(key.columns)"
+        + "   AND (SELECT array_agg(a.attname::text) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n)"
+        + "        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum WHERE k.n <= i.indnkeyatts)"
+        + "       @> key.columns)"
+        + " FROM pg_class c WHERE c.oid = to_regclass(?)";
+
+    private final DataSource dataSource;
+    private final TableSchema schema;
+    private final WriteMode mode;
+    private final List<Column> keyColumns;
+    private final RowDecoder decoder;
+    private final SqlTemplates templates;
+    private final WriteMethod method;
+
+    private TargetTable(DataSource dataSource, TableSchema schema, WriteMode mode, List<Column> keyColumns,
+                        UnknownFieldPolicy unknownFields, WriteMethod method, boolean directCopy) {
+        this.dataSource = dataSource;
+        this.schema = schema;
+        this.mode = mode;
+        this.keyColumns = keyColumns;
+        this.method = method;
+        this.decoder = new RowDecoder(schema, mode == WriteMode.UPSERT ? keyColumns : List.of(),
+            unknownFields == UnknownFieldPolicy.REJECT);
+        this.templates = new SqlTemplates(schema, mode, keyColumns, directCopy);
+    }
+
+    /**
+     * Reads the table's schema and resolves the key columns: the configured ones, or the primary key when none
+     * are configured. Upsert mode needs a key.
+     *
+     * @param method how sessions send rows: COPY or a JDBC batch
+     * @throws SchemaException when the table or a key column does not exist, or upsert mode has no key
+     */
+    public static TargetTable open(DataSource dataSource, TableRef table, WriteMode mode, List<String> keyNames,
+                                   UnknownFieldPolicy unknownFields, WriteMethod method) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            TableSchema schema = Catalog.load(connection, table);
+            List<String> names = keyNames.isEmpty() ? schema.primaryKey() : keyNames;
+            List<Column> keys = new ArrayList<>();
+            for (String name : names) {
+                keys.add(schema.column(name).orElseThrow(() -> new SchemaException("key column \"" + name
+                    + "\" does not exist in table " + table + ": fix key.columns or add the column")));
+            }
+            if (mode == WriteMode.UPSERT && keys.isEmpty()) {
+                throw new SchemaException("write.mode=upsert needs a key, but table " + table + " has no primary key"
+                    + " and key.columns is empty: set key.columns to the columns of a unique constraint");
+            }
+            boolean directCopy = mode == WriteMode.UPSERT && method == WriteMethod.COPY
+                && directCopyIsAnUpsert(connection, table, names);
+            if (mode == WriteMode.UPSERT && method == WriteMethod.COPY && !directCopy) {
+                LOG.info("upserts into {} go through a staging table: a plain COPY would not be an upsert there (no"
+                    + " immediate, non-partial unique index on exactly {}, or row security, rules or an identity"
+                    + " column)", table, names);
+            }
+            return new TargetTable(dataSource, schema, mode, keys, unknownFields, method, directCopy);
+        }
+    }
+
+    /**
+     * Whether a plain COPY of rows with new keys is exactly what the upsert would do, so that {@link
+     * CopyLoader} may try it first: the conflict key must have a unique index that is immediate (a deferred
+     * one reports the duplicate only at COMMIT), non-partial and on exactly the key (so an existing key fails the
+     * COPY with 23505), and nothing may make COPY differ from INSERT: an ordinary or partitioned table, no
+     * row-level security (COPY FROM refuses it), no rules (COPY ignores them), no GENERATED ALWAYS identity
+     * column (COPY overrides it where INSERT refuses).
+     */
+    private static boolean directCopyIsAnUpsert(Connection connection, TableRef table, List<String> keys)
+        throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(DIRECT_COPY_SQL)) {
+            ps.setArray(1, connection.createArrayOf("text", keys.toArray()));
+            ps.setString(2, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Opens the writer for a worker's settings.
+     *
+     * @throws SchemaException when the table does not fit the settings
+     * @throws IllegalStateException when the table cannot be read (database unreachable, say)
+     */
+    public static TargetTable forConfig(DataSource dataSource, SinkConfig config) {
+        try {
+            return open(dataSource, TableRef.parse(config.table()), config.writeMode(), config.keyColumns(),
+                config.unknownFields(), config.writeMethod());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read table " + config.table() + " from "
+                + config.redactedPostgresUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes a batch against this table's columns (see {@link DecodedBatch} for repeated keys). */
+    public DecodedBatch decode(List<SinkRecord> records) {
+        return decoder.decode(records);
+    }
+
+    /** Whether upserts try a plain COPY for new keys first (see {@link #directCopyIsAnUpsert}). */
+    boolean triesDirectCopy() {
+        return templates.triesDirectCopy();
+    }
+
+    /** Opens a session on a pooled connection; close it to return the connection. */
+    public Session openSession() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        try {
+            return new Session(connection, templates, method);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /**
+     * What became of a transaction whose COMMIT went unanswered: true if committed, false if rolled back, empty
+     * while the server does not know (still in progress, or too old to tell).
+     */
+    public Optional<Boolean> committed(long transactionId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement ps = connection.prepareStatement("SELECT txid_status(?)")) {
+            ps.setLong(1, transactionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                String status = rs.next() ? rs.getString(1) : null;
+                if ("committed".equals(status)) {
+                    return Optional.of(true);
+                }
+                return "aborted".equals(status) ? Optional.of(false) : Optional.empty();
+            }
+        }
+    }
+
+    /** The key columns in use, for messages. */
+    public String keyDescription() {
+        return keyColumns.stream().map(Column::name).collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    /**
+     * Takes a closed session's connection out of the pool for good, e.g. after it reached a read-only server.
+     * Call it after {@link Session#close()}.
+     */
+    public void evict(Session session) {
+        if (dataSource instanceof HikariDataSource) {
+            ((HikariDataSource) dataSource).evictConnection(session.connection());
+        }
+    }
+}

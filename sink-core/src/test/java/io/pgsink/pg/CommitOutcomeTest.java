@@ -1,0 +1,41 @@
+package io.pgsink.pg;
+
+import io.pgsink.config.UnknownFieldPolicy;
+import io.pgsink.config.WriteMethod;
+import io.pgsink.config.WriteMode;
+import io.pgsink.model.TableRef;
+import io.pgsink.testing.TestPool;
+
+import static io.pgsink.testing.TestRecords.records;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** After an unanswered COMMIT the writer asks the server what became of the transaction, by its id. */
+class CommitOutcomeTest {
+
+    @Test
+    void theServerTellsWhetherABatchsTransactionCommittedOrRolledBack() throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
+        TargetTable writer = TargetTable.open(TestPool.pool(), table, WriteMode.INSERT, List.of(),
+            UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
+        long committedId;
+        long rolledBackId;
+        try (Session session = writer.openSession()) {
+            try (Transaction results = session.write(writer.decode(records("{\"id\": 1}")))) {
+                committedId = results.transactionId();
+                results.commit();
+            }
+            try (Transaction results = session.write(writer.decode(records("{\"id\": 2}")))) {
+                rolledBackId = results.transactionId();
+            }
+        }
+
+        assertThat(writer.committed(committedId)).isEqualTo(Optional.of(true));
+        assertThat(writer.committed(rolledBackId)).isEqualTo(Optional.of(false));
+        assertThat(committedId).isNotEqualTo(rolledBackId);
+    }
+}
