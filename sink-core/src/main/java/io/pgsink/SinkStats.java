@@ -12,6 +12,12 @@ package io.pgsink;
  * @param retries transient failures retried
  * @param lag records not yet consumed on the assigned partitions, or -1 if not known yet
  */
-public record SinkStats(long recordsWritten, long recordsDeadLettered, long batchesCommitted, int lastBatchRecords,
-                        int batchTargetRecords, long isolationWrites, long retries, long lag) {
-}
+public record SinkStats(
+        long recordsWritten,
+        long recordsDeadLettered,
+        long batchesCommitted,
+        int lastBatchRecords,
+        int batchTargetRecords,
+        long isolationWrites,
+        long retries,
+        long lag) {}

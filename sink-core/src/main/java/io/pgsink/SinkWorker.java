@@ -2,7 +2,6 @@ package io.pgsink;
 
 import io.pgsink.config.SinkConfig;
 import io.pgsink.worker.Worker;
-
 import java.time.Duration;
 
 /**

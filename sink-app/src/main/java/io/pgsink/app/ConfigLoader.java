@@ -15,8 +15,7 @@ import java.util.Properties;
 /** Reads a worker's settings: a {@code .properties} file, overridden by {@code PGSINK_*} environment variables. */
 final class ConfigLoader {
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     static SinkConfig load(Path file, Map<String, String> environment) {
         Properties properties = new Properties();
@@ -24,7 +23,7 @@ final class ConfigLoader {
             properties.load(reader);
         } catch (IOException e) {
             throw new ConfigException(List.of("--config " + file + ": cannot be read (" + e.getMessage()
-                + "); pass the path of a readable .properties file"));
+                    + "); pass the path of a readable .properties file"));
         }
         Map<String, String> flat = new HashMap<>();
         properties.stringPropertyNames().forEach(name -> flat.put(name, properties.getProperty(name)));

@@ -7,8 +7,7 @@ import java.util.List;
 /** {@code pgsink demo [--records N] [--keep-running]}. */
 final class DemoCommand {
 
-    private DemoCommand() {
-    }
+    private DemoCommand() {}
 
     static int run(List<String> options, PrintStream out, PrintStream err) {
         int records = 50_000;

@@ -26,29 +26,29 @@ final class HealthServer implements AutoCloseable {
         HeapPeak.watch();
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/health", exchange -> health(exchange, worker.health()));
-        server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4",
-            metrics(worker.stats())));
+        server.createContext(
+                "/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4", metrics(worker.stats())));
         server.start();
         return new HealthServer(server);
     }
 
     private static void health(HttpExchange exchange, Health health) throws IOException {
         String body = "{\"status\":\"" + health.status() + "\",\"detail\":\""
-            + health.detail().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}\n";
+                + health.detail().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}\n";
         respond(exchange, health.isHealthy() ? 200 : 503, "application/json", body);
     }
 
     static String metrics(SinkStats s) {
         return counter("pgsink_records_written_total", s.recordsWritten())
-            + counter("pgsink_records_deadlettered_total", s.recordsDeadLettered())
-            + counter("pgsink_batches_committed_total", s.batchesCommitted())
-            + gauge("pgsink_batch_last_records", s.lastBatchRecords())
-            + gauge("pgsink_batch_target_records", s.batchTargetRecords())
-            + counter("pgsink_isolation_writes_total", s.isolationWrites())
-            + counter("pgsink_retries_total", s.retries())
-            + gauge("pgsink_consumer_lag_records", s.lag())
-            + gauge("jvm_heap_used_peak_bytes", HeapPeak.bytes())
-            + gauge("jvm_heap_used_after_gc_peak_bytes", HeapPeak.afterGcBytes());
+                + counter("pgsink_records_deadlettered_total", s.recordsDeadLettered())
+                + counter("pgsink_batches_committed_total", s.batchesCommitted())
+                + gauge("pgsink_batch_last_records", s.lastBatchRecords())
+                + gauge("pgsink_batch_target_records", s.batchTargetRecords())
+                + counter("pgsink_isolation_writes_total", s.isolationWrites())
+                + counter("pgsink_retries_total", s.retries())
+                + gauge("pgsink_consumer_lag_records", s.lag())
+                + gauge("jvm_heap_used_peak_bytes", HeapPeak.bytes())
+                + gauge("jvm_heap_used_after_gc_peak_bytes", HeapPeak.afterGcBytes());
     }
 
     private static String counter(String name, long value) {

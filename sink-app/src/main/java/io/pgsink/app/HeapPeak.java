@@ -6,8 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
@@ -22,32 +22,41 @@ final class HeapPeak {
     private static final AtomicLong PEAK_AFTER_GC = new AtomicLong();
     /** The GC reports every pool, metaspace and code cache included; only these are heap. */
     private static final Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
-        .collect(Collectors.toUnmodifiableSet());
+            .filter(pool -> pool.getType() == MemoryType.HEAP)
+            .map(MemoryPoolMXBean::getName)
+            .collect(Collectors.toUnmodifiableSet());
 
     static {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter) {
-                ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
-                    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-                        GarbageCollectionNotificationInfo info =
-                            GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-                        long before = info.getGcInfo().getMemoryUsageBeforeGc().entrySet().stream()
-                            .filter(pool -> HEAP_POOLS.contains(pool.getKey()))
-                            .mapToLong(pool -> pool.getValue().getUsed()).sum();
-                        PEAK.accumulateAndGet(before, Math::max);
-                        long after = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
-                            .filter(pool -> HEAP_POOLS.contains(pool.getKey()))
-                            .mapToLong(pool -> pool.getValue().getUsed()).sum();
-                        PEAK_AFTER_GC.accumulateAndGet(after, Math::max);
-                    }
-                }, null, null);
+                ((NotificationEmitter) gc)
+                        .addNotificationListener(
+                                (notification, handback) -> {
+                                    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                                            notification.getType())) {
+                                        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
+                                                (CompositeData) notification.getUserData());
+                                        long before = info.getGcInfo().getMemoryUsageBeforeGc().entrySet().stream()
+                                                .filter(pool -> HEAP_POOLS.contains(pool.getKey()))
+                                                .mapToLong(
+                                                        pool -> pool.getValue().getUsed())
+                                                .sum();
+                                        PEAK.accumulateAndGet(before, Math::max);
+                                        long after = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                                                .filter(pool -> HEAP_POOLS.contains(pool.getKey()))
+                                                .mapToLong(
+                                                        pool -> pool.getValue().getUsed())
+                                                .sum();
+                                        PEAK_AFTER_GC.accumulateAndGet(after, Math::max);
+                                    }
+                                },
+                                null,
+                                null);
             }
         }
     }
 
-    private HeapPeak() {
-    }
+    private HeapPeak() {}
 
     /** Starts watching collections; call once at start. */
     static void watch() {

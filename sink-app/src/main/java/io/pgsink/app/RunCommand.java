@@ -22,8 +22,7 @@ final class RunCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-    private RunCommand() {
-    }
+    private RunCommand() {}
 
     static int run(Path configFile, Map<String, String> environment, PrintStream err) {
         SinkConfig config;
@@ -44,11 +43,14 @@ final class RunCommand {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean signalled = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            signalled.set(true);
-            worker.close();
-            stopped.countDown();
-        }, "pgsink-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            signalled.set(true);
+                            worker.close();
+                            stopped.countDown();
+                        },
+                        "pgsink-shutdown"));
         try (HealthServer http = config.httpPort() == 0 ? null : HealthServer.start(config.httpPort(), worker)) {
             while (!worker.awaitStop(Duration.ofSeconds(1)) && worker.health().status() != Health.Status.FAILED) {
                 // Runs until a signal's shutdown hook closes the worker, the consumer dies, or writing fails.

@@ -19,14 +19,16 @@ class BackpressureIT {
         try (SinkWorker worker = SinkWorker.start(f.sinkConfig())) {
             await().atMost(Duration.ofMinutes(1)).until(() -> f.committedTotal() == 5_000);
 
-            try (Connection locker = f.services.openConnection(); Statement st = locker.createStatement()) {
+            try (Connection locker = f.services.openConnection();
+                    Statement st = locker.createStatement()) {
                 locker.setAutoCommit(false);
                 // EXCLUSIVE blocks the sink's inserts but still lets the test read the table.
                 st.execute("LOCK TABLE " + f.table + " IN EXCLUSIVE MODE");
                 f.produce(5_000, 15_000, id -> 1);
 
-                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() ->
-                    f.committedTotal() <= f.rowCount() && f.rowCount() == 5_000);
+                await().during(Duration.ofSeconds(4))
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> f.committedTotal() <= f.rowCount() && f.rowCount() == 5_000);
                 locker.rollback();
             }
 

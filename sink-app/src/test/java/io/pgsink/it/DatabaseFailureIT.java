@@ -26,13 +26,13 @@ class DatabaseFailureIT {
         f.execute("CREATE DATABASE " + database);
         String url = f.services.jdbcUrl().replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + database);
         try (Connection c = java.sql.DriverManager.getConnection(url, f.services.dbUser(), f.services.dbPassword());
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE " + f.table + " " + SinkFixture.TABLE_DDL);
         }
         f.produce(0, 2_000, id -> 1);
 
-        try (SinkWorker worker = SinkWorker.start(f.sinkConfig("postgres.url", url,
-            "kafka.consumer.max.poll.interval.ms", "5000", "shutdown.timeout.ms", "3000"))) {
+        try (SinkWorker worker = SinkWorker.start(f.sinkConfig(
+                "postgres.url", url, "kafka.consumer.max.poll.interval.ms", "5000", "shutdown.timeout.ms", "3000"))) {
             await().atMost(Duration.ofMinutes(1)).until(() -> f.committedTotal() == 2_000);
             String member = onlyMember(f).consumerId();
 
@@ -40,8 +40,9 @@ class DatabaseFailureIT {
             f.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
             f.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
             f.produce(2_000, 5_000, id -> 1);
-            await().during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(20))
-                .until(() -> f.committedTotal() == 2_000 && worker.health().status() != Health.Status.FAILED);
+            await().during(Duration.ofSeconds(12))
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> f.committedTotal() == 2_000 && worker.health().status() != Health.Status.FAILED);
             assertThat(worker.health().status()).isEqualTo(Health.Status.DEGRADED);
             f.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
 
@@ -49,11 +50,13 @@ class DatabaseFailureIT {
             assertThat(worker.health().status()).isEqualTo(Health.Status.RUNNING);
             assertThat(worker.stats().retries()).isPositive();
             assertThat(worker.stats().recordsDeadLettered()).isZero();
-            assertThat(onlyMember(f).consumerId()).as("never rebalanced out of the group").isEqualTo(member);
+            assertThat(onlyMember(f).consumerId())
+                    .as("never rebalanced out of the group")
+                    .isEqualTo(member);
         }
         try (Connection c = java.sql.DriverManager.getConnection(url, f.services.dbUser(), f.services.dbPassword());
-             Statement st = c.createStatement();
-             var rs = st.executeQuery("SELECT count(*), count(DISTINCT id) FROM " + f.table)) {
+                Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT count(*), count(DISTINCT id) FROM " + f.table)) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(5_000);
             assertThat(rs.getLong(2)).isEqualTo(5_000);
@@ -72,8 +75,9 @@ class DatabaseFailureIT {
 
             await().atMost(Duration.ofMinutes(1)).until(() -> worker.health().status() == Health.Status.FAILED);
             assertThat(worker.health().detail()).contains("column \"amount\"").contains("add the column");
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> f.committedTotal() == 3_000);
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> f.committedTotal() == 3_000);
             assertThat(worker.stats().recordsDeadLettered()).isZero();
         }
 
@@ -84,23 +88,27 @@ class DatabaseFailureIT {
         }
         assertThat(f.rowCount()).isEqualTo(5_000);
         // The first 3,000 rows lost their amounts with the column; every later record landed whole.
-        assertThat(f.queryLong("SELECT count(*) FROM " + f.table + " WHERE id >= 3000 AND amount = (id * 7 + 1) / 100.0"))
-            .isEqualTo(2_000);
+        assertThat(f.queryLong(
+                        "SELECT count(*) FROM " + f.table + " WHERE id >= 3000 AND amount = (id * 7 + 1) / 100.0"))
+                .isEqualTo(2_000);
     }
 
     @Test
     void deadlockWithAConcurrentTransactionIsRetriedTransparently() throws Exception {
         SinkFixture f = new SinkFixture("deadlock", 1);
         f.execute("INSERT INTO " + f.table + " (id, account, version) VALUES (1, 'x', 0), (2, 'x', 0)");
-        try (Connection other = f.services.openConnection(); Statement st = other.createStatement()) {
+        try (Connection other = f.services.openConnection();
+                Statement st = other.createStatement()) {
             other.setAutoCommit(false);
             st.execute("SET deadlock_timeout = '60s'"); // so that the sink, not this session, detects the deadlock
             st.execute("UPDATE " + f.table + " SET version = 99 WHERE id = 1");
 
             try (SinkWorker worker = SinkWorker.start(f.sinkConfig("write.mode", "upsert", "batch.linger.ms", "300"))) {
                 f.produceValues(0, 2, i -> SinkFixture.event(2 - i, 5)); // id 2, then id 1: locks 2, waits for 1
-                await().atMost(Duration.ofSeconds(30)).until(() -> f.queryLong("SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE application_name = 'pgsink' AND wait_event_type = 'Lock'") == 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> f.queryLong("SELECT count(*) FROM pg_stat_activity"
+                                        + " WHERE application_name = 'pgsink' AND wait_event_type = 'Lock'")
+                                == 1);
                 CompletableFuture<Void> closeTheCycle = CompletableFuture.runAsync(() -> {
                     try {
                         st.execute("UPDATE " + f.table + " SET version = 98 WHERE id = 2");
@@ -115,14 +123,19 @@ class DatabaseFailureIT {
                 assertThat(worker.stats().recordsDeadLettered()).isZero();
             }
         }
-        assertThat(f.queryLong("SELECT count(*) FROM " + f.table + " WHERE version = 5")).isEqualTo(2);
+        assertThat(f.queryLong("SELECT count(*) FROM " + f.table + " WHERE version = 5"))
+                .isEqualTo(2);
         assertThat(f.tableChecksum()).isEqualTo(SinkFixture.expectedChecksum(1, 3, id -> 5));
     }
 
     private static MemberDescription onlyMember(SinkFixture f) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, f.services.kafkaBootstrap()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, f.services.kafkaBootstrap()))) {
             List<MemberDescription> members = List.copyOf(admin.describeConsumerGroups(List.of(f.group))
-                .describedGroups().get(f.group).get().members());
+                    .describedGroups()
+                    .get(f.group)
+                    .get()
+                    .members());
             assertThat(members).hasSize(1);
             return members.get(0);
         }

@@ -24,20 +24,20 @@ import org.junit.jupiter.api.Test;
 class DeadLetterIT {
 
     private static final String DDL = "(id bigint PRIMARY KEY, name varchar(10) NOT NULL,"
-        + " qty int CHECK (qty >= 0), at timestamptz, note text)";
+            + " qty int CHECK (qty >= 0), at timestamptz, note text)";
     /** Index in the stream (= offset, one partition) of each bad record, and what is wrong with it. */
     private static final Map<Integer, String> BAD = Map.of(
-        500, "{\"id\": 500, \"name\": ",                                             // invalid JSON
-        1500, "{\"id\": 1500, \"name\": null, \"qty\": 1}",                          // NOT NULL
-        2500, "{\"id\": 2500, \"name\": \"n\", \"qty\": -1}",                        // CHECK
-        3500, "{\"id\": 3500, \"name\": \"far-too-long-for-ten\", \"qty\": 1}",      // varchar(10)
-        4500, "{\"id\": 4500, \"name\": \"n\", \"at\": \"next thursday\"}",          // timestamp
-        5500, "{\"id\": 5500, \"name\": \"n\", \"note\": \"a\\u0000b\"}",            // NUL in text
-        6500, "{\"id\": 10, \"name\": \"dup\", \"qty\": 1}");                        // duplicate key
+            500, "{\"id\": 500, \"name\": ", // invalid JSON
+            1500, "{\"id\": 1500, \"name\": null, \"qty\": 1}", // NOT NULL
+            2500, "{\"id\": 2500, \"name\": \"n\", \"qty\": -1}", // CHECK
+            3500, "{\"id\": 3500, \"name\": \"far-too-long-for-ten\", \"qty\": 1}", // varchar(10)
+            4500, "{\"id\": 4500, \"name\": \"n\", \"at\": \"next thursday\"}", // timestamp
+            5500, "{\"id\": 5500, \"name\": \"n\", \"note\": \"a\\u0000b\"}", // NUL in text
+            6500, "{\"id\": 10, \"name\": \"dup\", \"qty\": 1}"); // duplicate key
 
     private static String good(long i) {
         return "{\"id\": " + i + ", \"name\": \"n" + (i % 1000) + "\", \"qty\": " + (i % 50)
-            + ", \"at\": \"2026-01-01T00:00:00Z\", \"note\": \"tab\\there\"}";
+                + ", \"at\": \"2026-01-01T00:00:00Z\", \"note\": \"tab\\there\"}";
     }
 
     @Test
@@ -55,8 +55,9 @@ class DeadLetterIT {
 
         assertThat(f.rowCount()).isEqualTo(9_993);
         assertThat(f.queryLong("SELECT sum(id) FROM " + f.table))
-            .isEqualTo(49_995_000L - (500 + 1500 + 2500 + 3500 + 4500 + 5500 + 6500));
-        assertThat(f.queryLong("SELECT count(*) FROM " + f.table + " WHERE note = E'tab\\there'")).isEqualTo(9_993);
+                .isEqualTo(49_995_000L - (500 + 1500 + 2500 + 3500 + 4500 + 5500 + 6500));
+        assertThat(f.queryLong("SELECT count(*) FROM " + f.table + " WHERE note = E'tab\\there'"))
+                .isEqualTo(9_993);
 
         List<ConsumerRecord<byte[], byte[]>> dead = readAll(f, f.topic + ".dlt", 7);
         assertThat(dead).hasSize(7);
@@ -91,9 +92,14 @@ class DeadLetterIT {
         SinkFixture f = new SinkFixture("upsertpoison", 1, true, DDL);
         // Records 0-99 are ids 0-99; 100-199 repeat ids 0-99 with a second version (name and note only; the name
         // must be there, since PostgreSQL checks NOT NULL on an upsert's proposed row), and 150 breaks the CHECK.
-        f.produceValues(0, 200, i -> i < 100 ? good(i)
-            : i == 150 ? "{\"id\": 50, \"name\": \"n\", \"qty\": -1}"
-            : "{\"id\": " + (i - 100) + ", \"name\": \"v2\", \"note\": \"second\"}");
+        f.produceValues(
+                0,
+                200,
+                i -> i < 100
+                        ? good(i)
+                        : i == 150
+                                ? "{\"id\": 50, \"name\": \"n\", \"qty\": -1}"
+                                : "{\"id\": " + (i - 100) + ", \"name\": \"v2\", \"note\": \"second\"}");
 
         try (SinkWorker worker = SinkWorker.start(f.sinkConfig("write.mode", "upsert", "batch.linger.ms", "500"))) {
             await().atMost(Duration.ofMinutes(1)).until(() -> f.committedTotal() == 200);
@@ -101,11 +107,15 @@ class DeadLetterIT {
         }
 
         assertThat(f.rowCount()).isEqualTo(100);
-        assertThat(f.queryLong("SELECT count(*) FROM " + f.table + " WHERE note = 'second'")).isEqualTo(99);
+        assertThat(f.queryLong("SELECT count(*) FROM " + f.table + " WHERE note = 'second'"))
+                .isEqualTo(99);
         assertThat(f.queryLong("SELECT count(*) FROM " + f.table + " WHERE id = 50 AND qty = 0 AND name = 'n50'"
-            + " AND note = E'tab\\there'")).as("id 50 keeps its first version").isEqualTo(1);
-        assertThat(readAll(f, f.topic + ".dlt", 1)).singleElement()
-            .satisfies(r -> assertThat(header(r, "offset")).isEqualTo("150"));
+                        + " AND note = E'tab\\there'"))
+                .as("id 50 keeps its first version")
+                .isEqualTo(1);
+        assertThat(readAll(f, f.topic + ".dlt", 1))
+                .singleElement()
+                .satisfies(r -> assertThat(header(r, "offset")).isEqualTo("150"));
     }
 
     @Test
@@ -113,12 +123,11 @@ class DeadLetterIT {
         SinkFixture f = new SinkFixture("nodlt", 1, false, DDL);
         f.produceValues(0, 200, i -> i == 50 ? BAD.get(2500) : good(i));
 
-        try (SinkWorker worker = SinkWorker.start(f.sinkConfig("write.mode", "upsert",
-            "deadletter.timeout.ms", "2000"))) {
+        try (SinkWorker worker =
+                SinkWorker.start(f.sinkConfig("write.mode", "upsert", "deadletter.timeout.ms", "2000"))) {
             await().atMost(Duration.ofMinutes(1)).until(() -> worker.health().status() == Health.Status.FAILED);
             assertThat(worker.health().detail()).contains("dead-letter");
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> f.committedTotal() <= 50);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> f.committedTotal() <= 50);
         }
     }
 
@@ -129,9 +138,10 @@ class DeadLetterIT {
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(SinkFixture f, String topic, int atLeast) {
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, f.services.kafkaBootstrap()), new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, f.services.kafkaBootstrap()),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(Set.of(tp));
             consumer.seekToBeginning(Set.of(tp));

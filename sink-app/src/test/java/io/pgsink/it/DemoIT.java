@@ -19,11 +19,14 @@ class DemoIT {
 
             assertThat(exit).as(output).isZero();
             assertThat(output)
-                .contains("check: table demo_events holds exactly the 20,000 good events, value for value")
-                .contains("dead-letter topic demo.events.dlt holds 5 record(s)")
-                .contains("sqlstate=23502").contains("sqlstate=23514").contains("sqlstate=22001")
-                .contains("PostgreSQL: psql postgresql://").contains("Kafka bootstrap servers: ")
-                .contains("demo OK");
+                    .contains("check: table demo_events holds exactly the 20,000 good events, value for value")
+                    .contains("dead-letter topic demo.events.dlt holds 5 record(s)")
+                    .contains("sqlstate=23502")
+                    .contains("sqlstate=23514")
+                    .contains("sqlstate=22001")
+                    .contains("PostgreSQL: psql postgresql://")
+                    .contains("Kafka bootstrap servers: ")
+                    .contains("demo OK");
         }
     }
 }

@@ -38,8 +38,8 @@ class EndToEndIT {
         }
 
         assertThat(f.rowCount()).isEqualTo(5_000);
-        assertThat(f.tableChecksum()).isEqualTo(SinkFixture.expectedChecksum(0, 5_000,
-            id -> id % 3 != 0 ? 1 : id < 2_000 ? 3 : 2));
+        assertThat(f.tableChecksum())
+                .isEqualTo(SinkFixture.expectedChecksum(0, 5_000, id -> id % 3 != 0 ? 1 : id < 2_000 ? 3 : 2));
     }
 
     @Test

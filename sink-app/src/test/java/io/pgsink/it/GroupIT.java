@@ -20,8 +20,8 @@ class GroupIT {
             await().atMost(Duration.ofMinutes(1)).until(() -> f.committedTotal() == 100);
             await().atMost(Duration.ofMinutes(1)).until(() -> f.membersWithPartitions() == 2);
             f.produce(100, 40_000, id -> 1);
-            await().atMost(Duration.ofMinutes(1)).until(() ->
-                a.stats().recordsWritten() > 1_000 && b.stats().recordsWritten() > 1_000);
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> a.stats().recordsWritten() > 1_000 && b.stats().recordsWritten() > 1_000);
             Thread producer = new Thread(() -> f.produce(40_000, 60_000, id -> 1));
             producer.start();
             a.close(); // mid-stream: a's partitions move to b
@@ -29,7 +29,8 @@ class GroupIT {
 
             await().atMost(Duration.ofMinutes(2)).until(() -> f.committedTotal() == 60_000);
             // Insert mode on a primary key: a record written twice would be dead-lettered with 23505.
-            assertThat(a.stats().recordsDeadLettered() + b.stats().recordsDeadLettered()).isZero();
+            assertThat(a.stats().recordsDeadLettered() + b.stats().recordsDeadLettered())
+                    .isZero();
             assertThat(a.stats().recordsWritten() + b.stats().recordsWritten()).isEqualTo(60_000);
         } finally {
             a.close();

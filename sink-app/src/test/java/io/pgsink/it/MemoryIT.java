@@ -29,19 +29,27 @@ class MemoryIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Map<String, String> config = f.config("write.mode", "upsert", "write.concurrency", "2",
-            "http.port", Integer.toString(port));
-        try (ChildJvm worker = ChildJvm.start(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"),
-            List.of("run", "--config", ChildJvm.propertiesFile(config).toString()), Map.of())) {
-            await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> !worker.process().isAlive() || f.committedTotal() == RECORDS);
+        Map<String, String> config =
+                f.config("write.mode", "upsert", "write.concurrency", "2", "http.port", Integer.toString(port));
+        try (ChildJvm worker = ChildJvm.start(
+                List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"),
+                List.of("run", "--config", ChildJvm.propertiesFile(config).toString()),
+                Map.of())) {
+            await().atMost(Duration.ofMinutes(8))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> !worker.process().isAlive() || f.committedTotal() == RECORDS);
             assertThat(worker.process().isAlive()).as(worker.output()).isTrue();
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             long peak = metric(metrics, "jvm_heap_used_peak_bytes");
             long afterGc = metric(metrics, "jvm_heap_used_after_gc_peak_bytes");
-            System.out.printf("worker heap for %,d records: peak %,d bytes, peak right after a collection %,d bytes%n",
-                RECORDS, peak, afterGc);
+            System.out.printf(
+                    "worker heap for %,d records: peak %,d bytes, peak right after a collection %,d bytes%n",
+                    RECORDS, peak, afterGc);
             // The peak cannot pass -Xmx (the JVM would fail first); what shows the buffer cap working is that even
             // right after a collection the heap was never full. Not a tight bound: a young collection leaves the
             // old generation's garbage, which G1 lets grow to well over half the heap (measured: 173-199 MiB).

@@ -21,8 +21,10 @@ class ProcessLifecycleIT {
         // A killed member keeps its partitions until its session times out: keep that short here.
         config.put("kafka.consumer.session.timeout.ms", "6000");
         config.put("kafka.consumer.heartbeat.interval.ms", "1000");
-        return ChildJvm.start(List.of("-Xmx512m"), List.of("run", "--config",
-            ChildJvm.propertiesFile(config).toString()), Map.of());
+        return ChildJvm.start(
+                List.of("-Xmx512m"),
+                List.of("run", "--config", ChildJvm.propertiesFile(config).toString()),
+                Map.of());
     }
 
     @Test
@@ -31,8 +33,8 @@ class ProcessLifecycleIT {
         f.produce(0, 100_000, id -> 1);
 
         // Small fixed batches keep the first worker busy long enough to be killed mid-stream.
-        try (ChildJvm first = worker(f, "write.mode", "upsert", "batch.max.records", "100",
-            "batch.target.latency.ms", "0")) {
+        try (ChildJvm first =
+                worker(f, "write.mode", "upsert", "batch.max.records", "100", "batch.target.latency.ms", "0")) {
             await().atMost(Duration.ofMinutes(1)).until(() -> f.rowCount() > 10_000);
             first.kill();
         }
@@ -42,7 +44,9 @@ class ProcessLifecycleIT {
         try (ChildJvm second = worker(f, "write.mode", "upsert")) {
             await().atMost(Duration.ofMinutes(2)).until(() -> f.committedTotal() == 120_000);
             second.terminate();
-            assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.output()).isEqualTo(SIGTERM_EXIT);
+            assertThat(second.waitFor(Duration.ofSeconds(60)))
+                    .as(second.output())
+                    .isEqualTo(SIGTERM_EXIT);
         }
 
         assertThat(rowsAtKill).isLessThan(100_000);
@@ -76,8 +80,10 @@ class ProcessLifecycleIT {
         SinkFixture f = new SinkFixture("badconfig", 1);
         try (ChildJvm child = worker(f, "batch.max.records", "lots", "write.mode", "merge")) {
             assertThat(child.waitFor(Duration.ofSeconds(60))).isEqualTo(2);
-            assertThat(child.output()).contains("batch.max.records").contains("write.mode")
-                .doesNotContain(f.services.dbPassword() + "@");
+            assertThat(child.output())
+                    .contains("batch.max.records")
+                    .contains("write.mode")
+                    .doesNotContain(f.services.dbPassword() + "@");
         }
     }
 }

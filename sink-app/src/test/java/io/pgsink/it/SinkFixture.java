@@ -35,7 +35,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class SinkFixture {
 
     static final String TABLE_DDL = "(id bigint PRIMARY KEY, account text NOT NULL, amount numeric(14,2),"
-        + " at timestamptz, payload jsonb, version int)";
+            + " at timestamptz, payload jsonb, version int)";
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,16 +66,31 @@ final class SinkFixture {
 
     /** The event with this id, at this version: what a producer of account events might send. */
     static String event(long id, int version) {
-        return "{\"id\":" + id + ",\"account\":\"acct-" + (id % 97) + "\",\"amount\":" + BigDecimal.valueOf(id * 7 + version, 2)
-            + ",\"at\":\"" + Instant.ofEpochSecond(1_700_000_000L + id) + "\",\"payload\":{\"n\":" + id
-            + ",\"tags\":[\"a\",\"b\"],\"nested\":{\"v\":" + version + "}},\"version\":" + version + ",\"extra\":true}";
+        return "{\"id\":" + id + ",\"account\":\"acct-" + (id % 97) + "\",\"amount\":"
+                + BigDecimal.valueOf(id * 7 + version, 2)
+                + ",\"at\":\"" + Instant.ofEpochSecond(1_700_000_000L + id) + "\",\"payload\":{\"n\":" + id
+                + ",\"tags\":[\"a\",\"b\"],\"nested\":{\"v\":" + version + "}},\"version\":" + version
+                + ",\"extra\":true}";
     }
 
     Map<String, String> config(String... overrides) {
-        Map<String, String> c = new HashMap<>(Map.of("kafka.bootstrap.servers", services.kafkaBootstrap(),
-            "kafka.group.id", group, "kafka.topics", topic, "postgres.url", services.jdbcUrl(),
-            "postgres.user", services.dbUser(), "postgres.password", services.dbPassword(), "table", table,
-            "shutdown.timeout.ms", "10000"));
+        Map<String, String> c = new HashMap<>(Map.of(
+                "kafka.bootstrap.servers",
+                services.kafkaBootstrap(),
+                "kafka.group.id",
+                group,
+                "kafka.topics",
+                topic,
+                "postgres.url",
+                services.jdbcUrl(),
+                "postgres.user",
+                services.dbUser(),
+                "postgres.password",
+                services.dbPassword(),
+                "table",
+                table,
+                "shutdown.timeout.ms",
+                "10000"));
         for (int i = 0; i < overrides.length; i += 2) {
             c.put(overrides[i], overrides[i + 1]);
         }
@@ -94,8 +109,10 @@ final class SinkFixture {
     void produceValues(long from, long to, LongFunction<String> value) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (long id = from; id < to; id++) {
-                producer.send(new ProducerRecord<>(topic, ("k" + id).getBytes(StandardCharsets.UTF_8),
-                    value.apply(id).getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(
+                        topic,
+                        ("k" + id).getBytes(StandardCharsets.UTF_8),
+                        value.apply(id).getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }
@@ -104,10 +121,22 @@ final class SinkFixture {
     KafkaProducer<byte[], byte[]> producer() {
         // One request in flight and generous timeouts: on a loaded 2-core machine the in-JVM broker can be slow to
         // answer, and retried pipelined requests then fail with OUT_OF_ORDER_SEQUENCE_NUMBER.
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap(),
-            ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 262_144,
-            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000), new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        services.kafkaBootstrap(),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        262_144,
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        1,
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        120_000,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                        300_000),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     long rowCount() throws SQLException {
@@ -115,15 +144,17 @@ final class SinkFixture {
     }
 
     long queryLong(String sql) throws SQLException {
-        try (Connection c = services.openConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = services.openConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     void execute(String sql) throws SQLException {
-        try (Connection c = services.openConnection(); Statement st = c.createStatement()) {
+        try (Connection c = services.openConnection();
+                Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
@@ -131,11 +162,17 @@ final class SinkFixture {
     /** An order-independent checksum of every value in the table, normalised as {@link #expectedChecksum}. */
     long tableChecksum() throws Exception {
         long sum = 0;
-        try (Connection c = services.openConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, account, amount, at, payload, version FROM " + table)) {
+        try (Connection c = services.openConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT id, account, amount, at, payload, version FROM " + table)) {
             while (rs.next()) {
-                sum += rowHash(rs.getLong(1), rs.getString(2), rs.getBigDecimal(3),
-                    rs.getObject(4, OffsetDateTime.class).toInstant(), JSON.readTree(rs.getString(5)), rs.getInt(6));
+                sum += rowHash(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getBigDecimal(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(),
+                        JSON.readTree(rs.getString(5)),
+                        rs.getInt(6));
             }
         }
         return sum;
@@ -146,34 +183,58 @@ final class SinkFixture {
         long sum = 0;
         for (long id = from; id < to; id++) {
             JsonNode e = JSON.readTree(event(id, version.apply((int) id)));
-            sum += rowHash(id, e.get("account").asText(), new BigDecimal(e.get("amount").asText()),
-                Instant.parse(e.get("at").asText()), e.get("payload"), e.get("version").asInt());
+            sum += rowHash(
+                    id,
+                    e.get("account").asText(),
+                    new BigDecimal(e.get("amount").asText()),
+                    Instant.parse(e.get("at").asText()),
+                    e.get("payload"),
+                    e.get("version").asInt());
         }
         return sum;
     }
 
     private static long rowHash(long id, String account, BigDecimal amount, Instant at, JsonNode payload, int version) {
-        return Objects.hash(id, account, amount.stripTrailingZeros().toPlainString(), at.toEpochMilli(),
-            payload.toString(), version) * 2_654_435_761L + id;
+        return Objects.hash(
+                                id,
+                                account,
+                                amount.stripTrailingZeros().toPlainString(),
+                                at.toEpochMilli(),
+                                payload.toString(),
+                                version)
+                        * 2_654_435_761L
+                + id;
     }
 
     /** The group's committed offsets on the topic, summed over partitions. */
     long committedTotal() throws Exception {
-        return committed().values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+        return committed().values().stream()
+                .mapToLong(OffsetAndMetadata::offset)
+                .sum();
     }
 
     /** How many members of the group hold at least one partition right now. */
     long membersWithPartitions() throws ExecutionException, InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap()))) {
-            return admin.describeConsumerGroups(java.util.List.of(group)).describedGroups().get(group).get()
-                .members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap()))) {
+            return admin
+                    .describeConsumerGroups(java.util.List.of(group))
+                    .describedGroups()
+                    .get(group)
+                    .get()
+                    .members()
+                    .stream()
+                    .filter(m -> !m.assignment().topicPartitions().isEmpty())
+                    .count();
         }
     }
 
     Map<TopicPartition, OffsetAndMetadata> committed() throws ExecutionException, InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap()))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get());
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap()))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get());
             offsets.values().removeIf(Objects::isNull);
             offsets.keySet().removeIf(tp -> !tp.topic().equals(topic));
             return offsets;

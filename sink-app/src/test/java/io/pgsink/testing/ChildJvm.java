@@ -37,8 +37,8 @@ public final class ChildJvm implements AutoCloseable {
         command.add(jar);
         command.addAll(args);
         Path log = Files.createTempFile("pgsink-child-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         return new ChildJvm(builder.start(), log);
     }
@@ -47,7 +47,8 @@ public final class ChildJvm implements AutoCloseable {
     public static Path propertiesFile(Map<String, String> settings) throws IOException {
         Path file = Files.createTempFile("pgsink-", ".properties");
         StringBuilder text = new StringBuilder();
-        settings.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        settings.forEach((k, v) ->
+                text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         Files.writeString(file, text);
         return file;
     }

@@ -48,14 +48,14 @@ public final class TestServices {
             kafkaKind = docker ? "Testcontainers Kafka" : "embedded KRaft Kafka";
         }
         TestDatabase db = TestDatabase.get();
-        return new TestServices(kafka, db.jdbcUrl(), db.user(), db.password(),
-            kafkaKind + " + " + db.kindDescription());
+        return new TestServices(
+                kafka, db.jdbcUrl(), db.user(), db.password(), kafkaKind + " + " + db.kindDescription());
     }
 
     private static String startKafkaContainer() {
         // Same broker behaviour as the embedded one: a test that forgets createTopic fails everywhere, not only there.
-        KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.1")
-            .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+        KafkaContainer kafka =
+                new KafkaContainer("apache/kafka:4.1.1").withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
         kafka.start();
         return kafka.getBootstrapServers();
     }

@@ -2,7 +2,6 @@ package io.pgsink.batch;
 
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,8 @@ public record Batch(List<SinkRecord> records, long bytes, boolean cutBySize) {
         SinkRecord run = null;
         long runMax = 0;
         for (SinkRecord record : records) {
-            if (run != null && (run.partition() != record.partition() || !run.topic().equals(record.topic()))) {
+            if (run != null
+                    && (run.partition() != record.partition() || !run.topic().equals(record.topic()))) {
                 last.merge(run.partitionRef(), runMax, Math::max);
                 run = null;
             }

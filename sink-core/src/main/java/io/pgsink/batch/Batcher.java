@@ -1,7 +1,6 @@
 package io.pgsink.batch;
 
 import io.pgsink.model.SinkRecord;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

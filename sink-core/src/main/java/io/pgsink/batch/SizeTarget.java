@@ -18,12 +18,10 @@ public interface SizeTarget {
      * A batch was written without failures, having started at {@code startedAt}; {@code cutBySize} when it was closed
      * by size (see {@link Batch#cutBySize}).
      */
-    default void written(long startedAt, boolean cutBySize) {
-    }
+    default void written(long startedAt, boolean cutBySize) {}
 
     /** A batch needed retries before it was written. */
-    default void failed() {
-    }
+    default void failed() {}
 
     static SizeTarget fixed(int records) {
         if (records < 1) {

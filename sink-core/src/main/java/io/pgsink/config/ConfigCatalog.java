@@ -26,101 +26,171 @@ public final class ConfigCatalog {
     private static final long MIB = 1024 * KIB;
     private static final long GIB = 1024 * MIB;
 
-    static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.required("kafka.bootstrap.servers",
-            ValueType.text("host:port pairs, comma separated", HOST_PORTS,
-                    "list the brokers like kafka-1:9092,kafka-2:9092"),
-            "the Kafka brokers to connect to", "kafka-1:9092,kafka-2:9092",
+    static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.required(
+            "kafka.bootstrap.servers",
+            ValueType.text(
+                    "host:port pairs, comma separated", HOST_PORTS, "list the brokers like kafka-1:9092,kafka-2:9092"),
+            "the Kafka brokers to connect to",
+            "kafka-1:9092,kafka-2:9092",
             "Kafka brokers used for the first connection; the rest of the cluster is discovered from them.");
-    static final ConfigKey<String> GROUP_ID = ConfigKey.required("kafka.group.id",
+    static final ConfigKey<String> GROUP_ID = ConfigKey.required(
+            "kafka.group.id",
             ValueType.text("any text", ANY, "set a group id"),
-            "the Kafka consumer group id", "orders-sink",
+            "the Kafka consumer group id",
+            "orders-sink",
             "Kafka consumer group id; workers with the same id share the partitions and the committed offsets.");
-    static final ConfigKey<List<String>> TOPICS = ConfigKey.required("kafka.topics",
-            ValueType.list("topic names (letters, digits, '.', '_', '-'), comma separated",
-                    Pattern.compile("[a-zA-Z0-9._-]{1,249}"), "list topics like orders,payments"),
-            "the topics to read", "orders,payments",
+    static final ConfigKey<List<String>> TOPICS = ConfigKey.required(
+            "kafka.topics",
+            ValueType.list(
+                    "topic names (letters, digits, '.', '_', '-'), comma separated",
+                    Pattern.compile("[a-zA-Z0-9._-]{1,249}"),
+                    "list topics like orders,payments"),
+            "the topics to read",
+            "orders,payments",
             "Topics to read; every topic is written to the same table.");
-    static final ConfigKey<String> POSTGRES_URL = ConfigKey.required("postgres.url",
-            ValueType.text("a JDBC URL starting with jdbc:postgresql:", Pattern.compile("jdbc:postgresql:.*"),
-                    "set a URL like jdbc:postgresql://db:5432/app", SecretRedactor::url),
-            "the PostgreSQL JDBC URL", "jdbc:postgresql://db:5432/app",
+    static final ConfigKey<String> POSTGRES_URL = ConfigKey.required(
+            "postgres.url",
+            ValueType.text(
+                    "a JDBC URL starting with jdbc:postgresql:",
+                    Pattern.compile("jdbc:postgresql:.*"),
+                    "set a URL like jdbc:postgresql://db:5432/app",
+                    SecretRedactor::url),
+            "the PostgreSQL JDBC URL",
+            "jdbc:postgresql://db:5432/app",
             "PostgreSQL JDBC URL; a password inside it is accepted but redacted wherever the URL is shown.");
-    static final ConfigKey<String> POSTGRES_USER = ConfigKey.optional("postgres.user",
-            ValueType.text("any text", ANY, "set a user name"), null,
+    static final ConfigKey<String> POSTGRES_USER = ConfigKey.optional(
+            "postgres.user",
+            ValueType.text("any text", ANY, "set a user name"),
+            null,
             "PostgreSQL user; when unset, the user given in postgres.url applies.");
-    static final ConfigKey<String> POSTGRES_PASSWORD = ConfigKey.secret("postgres.password",
+    static final ConfigKey<String> POSTGRES_PASSWORD = ConfigKey.secret(
+            "postgres.password",
             ValueType.text("any text", ANY, "set a password"),
             "PostgreSQL password; prefer setting it from the environment as PGSINK_POSTGRES_PASSWORD.");
-    static final ConfigKey<String> TABLE = ConfigKey.required("table",
-            ValueType.text("name or schema.name", Pattern.compile("[^.\\s\"]+(\\.[^.\\s\"]+)?"),
+    static final ConfigKey<String> TABLE = ConfigKey.required(
+            "table",
+            ValueType.text(
+                    "name or schema.name",
+                    Pattern.compile("[^.\\s\"]+(\\.[^.\\s\"]+)?"),
                     "set a table like public.orders"),
-            "the target table", "public.orders",
+            "the target table",
+            "public.orders",
             "Target table for every record, as name or schema.name.");
-    static final ConfigKey<WriteMode> WRITE_MODE = ConfigKey.optional("write.mode",
-            ValueType.choice(WriteMode.class), "insert",
+    static final ConfigKey<WriteMode> WRITE_MODE = ConfigKey.optional(
+            "write.mode",
+            ValueType.choice(WriteMode.class),
+            "insert",
             "How rows are written: insert adds them; upsert inserts or updates them on the key columns.");
-    static final ConfigKey<List<String>> KEY_COLUMNS = ConfigKey.optional("key.columns",
-            ValueType.list("column names, comma separated", ANY, "list columns like tenant_id,order_id"), "",
+    static final ConfigKey<List<String>> KEY_COLUMNS = ConfigKey.optional(
+            "key.columns",
+            ValueType.list("column names, comma separated", ANY, "list columns like tenant_id,order_id"),
+            "",
             "Columns that identify a row for write.mode=upsert; empty means the table's primary key.");
-    static final ConfigKey<UnknownFieldPolicy> UNKNOWN_FIELDS = ConfigKey.optional("input.unknown.fields",
-            ValueType.choice(UnknownFieldPolicy.class), "ignore",
+    static final ConfigKey<UnknownFieldPolicy> UNKNOWN_FIELDS = ConfigKey.optional(
+            "input.unknown.fields",
+            ValueType.choice(UnknownFieldPolicy.class),
+            "ignore",
             "What to do with an input field that has no column: ignore drops it, reject dead-letters the record.");
-    static final ConfigKey<Integer> BATCH_MAX_RECORDS = ConfigKey.optional("batch.max.records",
-            ValueType.integer(1, 1_000_000), "20000",
+    static final ConfigKey<Integer> BATCH_MAX_RECORDS = ConfigKey.optional(
+            "batch.max.records",
+            ValueType.integer(1, 1_000_000),
+            "20000",
             "Most records in one batch (one transaction); with batch.target.latency.ms the size adapts below it.");
-    static final ConfigKey<Duration> BATCH_TARGET_LATENCY = ConfigKey.optional("batch.target.latency.ms",
-            ValueType.millis(0, 60_000), "250",
+    static final ConfigKey<Duration> BATCH_TARGET_LATENCY = ConfigKey.optional(
+            "batch.target.latency.ms",
+            ValueType.millis(0, 60_000),
+            "250",
             "Commit latency the adaptive batch size aims for: it grows while commits stay under this and records "
                     + "are waiting, and shrinks above it. 0 turns adaptation off: every batch aims at "
                     + "batch.max.records.");
-    static final ConfigKey<Long> BATCH_MAX_BYTES = ConfigKey.optional("batch.max.bytes",
-            ValueType.bytes(KIB, GIB), String.valueOf(4 * MIB),
+    static final ConfigKey<Long> BATCH_MAX_BYTES = ConfigKey.optional(
+            "batch.max.bytes",
+            ValueType.bytes(KIB, GIB),
+            String.valueOf(4 * MIB),
             "A batch is written once its records' sizes add up to this many bytes.");
-    static final ConfigKey<Duration> BATCH_LINGER = ConfigKey.optional("batch.linger.ms",
-            ValueType.millis(0, 60_000), "20",
+    static final ConfigKey<Duration> BATCH_LINGER = ConfigKey.optional(
+            "batch.linger.ms",
+            ValueType.millis(0, 60_000),
+            "20",
             "A batch that is not full is written this long after its first record arrived.");
-    static final ConfigKey<Integer> WRITE_CONCURRENCY = ConfigKey.optional("write.concurrency",
-            ValueType.integer(1, 64), "1",
+    static final ConfigKey<Integer> WRITE_CONCURRENCY = ConfigKey.optional(
+            "write.concurrency",
+            ValueType.integer(1, 64),
+            "1",
             "Parallel writer lanes, each with its own PostgreSQL connection.");
-    static final ConfigKey<Long> BUFFER_MAX_BYTES = ConfigKey.optional("buffer.max.bytes",
-            ValueType.bytes(MIB, 16 * GIB), String.valueOf(16 * MIB),
+    static final ConfigKey<Long> BUFFER_MAX_BYTES = ConfigKey.optional(
+            "buffer.max.bytes",
+            ValueType.bytes(MIB, 16 * GIB),
+            String.valueOf(16 * MIB),
             "Fetching pauses while this many bytes are buffered and not yet written; "
                     + "it must be at least batch.max.bytes. It also caps one fetch (the consumer's fetch.max.bytes) "
                     + "unless kafka.consumer.fetch.max.bytes is set.");
-    static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = ConfigKey.optional("shutdown.timeout.ms",
-            ValueType.millis(1_000, 600_000), "30000",
+    static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = ConfigKey.optional(
+            "shutdown.timeout.ms",
+            ValueType.millis(1_000, 600_000),
+            "30000",
             "Longest a clean shutdown spends writing buffered batches and committing their offsets; "
                     + "records left over are read again after a restart.");
-    static final ConfigKey<WriteMethod> WRITE_METHOD = ConfigKey.optional("write.method",
-            ValueType.choice(WriteMethod.class), "copy",
+    static final ConfigKey<WriteMethod> WRITE_METHOD = ConfigKey.optional(
+            "write.method",
+            ValueType.choice(WriteMethod.class),
+            "copy",
             "How rows are sent: copy streams them with COPY; batch sends a JDBC batch of INSERT statements.");
-    static final ConfigKey<String> DEADLETTER_TOPIC = ConfigKey.optional("deadletter.topic",
+    static final ConfigKey<String> DEADLETTER_TOPIC = ConfigKey.optional(
+            "deadletter.topic",
             ValueType.text("a topic name", Pattern.compile("[a-zA-Z0-9._-]{1,249}"), "set a topic like orders.dlt"),
             null,
             "Topic for records that can never be written; unset means the source topic's name plus .dlt.");
-    static final ConfigKey<Duration> DEADLETTER_TIMEOUT = ConfigKey.optional("deadletter.timeout.ms",
-            ValueType.millis(1_000, 600_000), "30000",
+    static final ConfigKey<Duration> DEADLETTER_TIMEOUT = ConfigKey.optional(
+            "deadletter.timeout.ms",
+            ValueType.millis(1_000, 600_000),
+            "30000",
             "Longest wait for the dead-letter topic to acknowledge a record before the worker stops writing.");
-    static final ConfigKey<Duration> STATEMENT_TIMEOUT = ConfigKey.optional("write.statement.timeout.ms",
-            ValueType.millis(0, 3_600_000), "60000",
+    static final ConfigKey<Duration> STATEMENT_TIMEOUT = ConfigKey.optional(
+            "write.statement.timeout.ms",
+            ValueType.millis(0, 3_600_000),
+            "60000",
             "PostgreSQL statement_timeout for the sink's sessions; a batch that runs longer is cancelled and "
                     + "retried as a transient failure. 0 means no limit.");
-    static final ConfigKey<Duration> RETRY_BUDGET = ConfigKey.optional("write.retry.budget.ms",
-            ValueType.millis(0, 86_400_000), "0",
+    static final ConfigKey<Duration> RETRY_BUDGET = ConfigKey.optional(
+            "write.retry.budget.ms",
+            ValueType.millis(0, 86_400_000),
+            "0",
             "How long transient database failures are retried before the worker stops writing and reports "
                     + "unhealthy; 0 retries until the database is back. Fetching is paused meanwhile, so the worker "
                     + "stays in its group.");
-    static final ConfigKey<Integer> HTTP_PORT = ConfigKey.optional("http.port",
-            ValueType.integer(0, 65_535), "0",
+    static final ConfigKey<Integer> HTTP_PORT = ConfigKey.optional(
+            "http.port",
+            ValueType.integer(0, 65_535),
+            "0",
             "Port of the worker's HTTP endpoints /health and /metrics; 0 turns them off.");
 
-    private static final List<ConfigKey<?>> KEYS = List.of(BOOTSTRAP_SERVERS, GROUP_ID, TOPICS, POSTGRES_URL,
-            POSTGRES_USER, POSTGRES_PASSWORD, TABLE, WRITE_MODE, KEY_COLUMNS, UNKNOWN_FIELDS, BATCH_MAX_RECORDS,
-            BATCH_MAX_BYTES, BATCH_LINGER, BATCH_TARGET_LATENCY, WRITE_CONCURRENCY, BUFFER_MAX_BYTES, SHUTDOWN_TIMEOUT, WRITE_METHOD,
-            DEADLETTER_TOPIC, DEADLETTER_TIMEOUT, STATEMENT_TIMEOUT, RETRY_BUDGET, HTTP_PORT);
+    private static final List<ConfigKey<?>> KEYS = List.of(
+            BOOTSTRAP_SERVERS,
+            GROUP_ID,
+            TOPICS,
+            POSTGRES_URL,
+            POSTGRES_USER,
+            POSTGRES_PASSWORD,
+            TABLE,
+            WRITE_MODE,
+            KEY_COLUMNS,
+            UNKNOWN_FIELDS,
+            BATCH_MAX_RECORDS,
+            BATCH_MAX_BYTES,
+            BATCH_LINGER,
+            BATCH_TARGET_LATENCY,
+            WRITE_CONCURRENCY,
+            BUFFER_MAX_BYTES,
+            SHUTDOWN_TIMEOUT,
+            WRITE_METHOD,
+            DEADLETTER_TOPIC,
+            DEADLETTER_TIMEOUT,
+            STATEMENT_TIMEOUT,
+            RETRY_BUDGET,
+            HTTP_PORT);
 
-    private ConfigCatalog() {
-    }
+    private ConfigCatalog() {}
 
     /** Every key, in documentation order. */
     public static List<ConfigKey<?>> keys() {

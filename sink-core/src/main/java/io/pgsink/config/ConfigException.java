@@ -39,7 +39,9 @@ public final class ConfigException extends RuntimeException {
             throw new IllegalArgumentException("a ConfigException needs at least one problem");
         }
         String count = problems.size() == 1 ? "1 problem" : problems.size() + " problems";
-        StringBuilder message = new StringBuilder("Invalid pgsink configuration (").append(count).append("):");
+        StringBuilder message = new StringBuilder("Invalid pgsink configuration (")
+                .append(count)
+                .append("):");
         problems.forEach(problem -> message.append("\n- ").append(problem));
         return message.toString();
     }

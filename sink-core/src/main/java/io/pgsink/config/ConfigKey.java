@@ -24,8 +24,14 @@ public final class ConfigKey<T> {
     private final String doc;
     private final String missingFix;
 
-    private ConfigKey(String name, ValueType<T> type, String defaultValue, boolean required, boolean secret,
-            String doc, String missingFix) {
+    private ConfigKey(
+            String name,
+            ValueType<T> type,
+            String defaultValue,
+            boolean required,
+            boolean secret,
+            String doc,
+            String missingFix) {
         this.name = name;
         this.type = type;
         this.defaultValue = defaultValue;
@@ -60,7 +66,8 @@ public final class ConfigKey<T> {
      * {@code .} and {@code -} as {@code _}, e.g. {@code PGSINK_BATCH_MAX_RECORDS}.
      */
     public String envName() {
-        return EnvironmentOverrides.PREFIX + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return EnvironmentOverrides.PREFIX
+                + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /** The value's type as documented, e.g. {@code int} or {@code long (ms)}. */

@@ -60,10 +60,32 @@ final class ConfigParser {
         SinkConfig.checkWaitsFitPollInterval(shutdownTimeout, consumer, problems);
         reportUnknownKeys();
         ConfigException.throwIfAny(problems);
-        return new SinkConfig(bootstrapServers, groupId, topics, consumer, postgresUrl, postgresUser,
-                postgresPassword, pool, table, writeMode, keyColumns, unknownFields, batchMaxRecords, batchMaxBytes,
-                batchLinger, writeConcurrency, bufferMaxBytes, shutdownTimeout, writeMethod, deadLetterTopic,
-                deadLetterTimeout, statementTimeout, retryBudget, httpPort, batchTargetLatency);
+        return new SinkConfig(
+                bootstrapServers,
+                groupId,
+                topics,
+                consumer,
+                postgresUrl,
+                postgresUser,
+                postgresPassword,
+                pool,
+                table,
+                writeMode,
+                keyColumns,
+                unknownFields,
+                batchMaxRecords,
+                batchMaxBytes,
+                batchLinger,
+                writeConcurrency,
+                bufferMaxBytes,
+                shutdownTimeout,
+                writeMethod,
+                deadLetterTopic,
+                deadLetterTimeout,
+                statementTimeout,
+                retryBudget,
+                httpPort,
+                batchTargetLatency);
     }
 
     private <T> T value(ConfigKey<T> key) {
@@ -103,12 +125,18 @@ final class ConfigParser {
                 .collect(Collectors.toList());
         Optional<String> suggestion = KeySuggestions.nearest(key, candidates);
         if (fromEnvironment) {
-            return key + ": unknown environment variable; " + suggestion.map(KEY_HINT_FORMAT::formatted)
-                    .orElse("see docs/configuration.md, and pass Kafka consumer or HikariCP settings as "
-                            + "PGSINK_KAFKA_CONSUMER_<NAME> or PGSINK_POSTGRES_POOL_<NAME>");
+            return key + ": unknown environment variable; "
+                    + suggestion
+                            .map(KEY_HINT_FORMAT::formatted)
+                            .orElse("see docs/configuration.md, and pass Kafka consumer or HikariCP settings as "
+                                    + "PGSINK_KAFKA_CONSUMER_<NAME> or PGSINK_POSTGRES_POOL_<NAME>");
         }
-        return key + ": unknown key; " + suggestion.map(KEY_HINT_FORMAT::formatted)
-                .orElse("see docs/configuration.md, and pass Kafka consumer or HikariCP settings with the prefix "
-                        + ConfigCatalog.KAFKA_CONSUMER_PREFIX + " or " + ConfigCatalog.POSTGRES_POOL_PREFIX);
+        return key + ": unknown key; "
+                + suggestion
+                        .map(KEY_HINT_FORMAT::formatted)
+                        .orElse(
+                                "see docs/configuration.md, and pass Kafka consumer or HikariCP settings with the prefix "
+                                        + ConfigCatalog.KAFKA_CONSUMER_PREFIX + " or "
+                                        + ConfigCatalog.POSTGRES_POOL_PREFIX);
     }
 }

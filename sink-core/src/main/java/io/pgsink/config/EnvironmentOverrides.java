@@ -27,12 +27,12 @@ final class EnvironmentOverrides {
     static final String PREFIX = "PGSINK_";
     /** Variables with the prefix that are not settings: the log level (read by logback), the test fixture's. */
     static final Set<String> NOT_SETTINGS = Set.of("PGSINK_LOG_LEVEL");
+
     private static final String TEST_PREFIX = "PGSINK_TEST_";
     private static final String CONSUMER_PREFIX = envPrefix(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
     private static final String POOL_PREFIX = envPrefix(ConfigCatalog.POSTGRES_POOL_PREFIX);
 
-    private EnvironmentOverrides() {
-    }
+    private EnvironmentOverrides() {}
 
     static Map<String, String> apply(Map<String, String> properties, Map<String, String> environment) {
         Map<String, String> merged = new TreeMap<>(properties);
@@ -52,7 +52,8 @@ final class EnvironmentOverrides {
         }
         String consumerSetting = suffix(variable, CONSUMER_PREFIX);
         if (!consumerSetting.isEmpty()) {
-            return ConfigCatalog.KAFKA_CONSUMER_PREFIX + consumerSetting.toLowerCase(Locale.ROOT).replace('_', '.');
+            return ConfigCatalog.KAFKA_CONSUMER_PREFIX
+                    + consumerSetting.toLowerCase(Locale.ROOT).replace('_', '.');
         }
         String poolSetting = suffix(variable, POOL_PREFIX);
         if (!poolSetting.isEmpty()) {

@@ -10,8 +10,7 @@ final class KeySuggestions {
     // unrelated names stay without a suggestion.
     private static final int MAX_DISTANCE = 3;
 
-    private KeySuggestions() {
-    }
+    private KeySuggestions() {}
 
     /** The candidate nearest to {@code unknown} by edit distance, if one is close enough; ties go to the first. */
     static Optional<String> nearest(String unknown, Collection<String> candidates) {

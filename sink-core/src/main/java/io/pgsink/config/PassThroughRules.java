@@ -20,8 +20,9 @@ final class PassThroughRules {
             "enable.auto.commit", "pgsink commits offsets only after their rows are written; remove it",
             "key.deserializer", "pgsink reads raw bytes and decodes them itself; remove it",
             "value.deserializer", "pgsink reads raw bytes and decodes them itself; remove it",
-            "partition.assignment.strategy", "pgsink uses cooperative-sticky assignment so that a rebalance only"
-                    + " moves the partitions it has to; remove it",
+            "partition.assignment.strategy",
+                    "pgsink uses cooperative-sticky assignment so that a rebalance only"
+                            + " moves the partitions it has to; remove it",
             "group.protocol", "pgsink uses the classic group protocol with cooperative-sticky assignment; remove it");
 
     /** Managed HikariCP settings and how to fix each. */
@@ -32,16 +33,15 @@ final class PassThroughRules {
             "dataSourceClassName", "pgsink connects through postgres.url; remove it",
             "autoCommit", "pgsink writes each batch in one transaction it commits itself; remove it");
 
-    private PassThroughRules() {
-    }
+    private PassThroughRules() {}
 
     /**
      * Adds a problem for each managed or empty setting, and for a pool too small for the writer lanes.
      *
      * @param writeConcurrency the parsed {@code write.concurrency}, or null when it was invalid
      */
-    static void check(Map<String, String> consumer, Map<String, String> pool, Integer writeConcurrency,
-            List<String> problems) {
+    static void check(
+            Map<String, String> consumer, Map<String, String> pool, Integer writeConcurrency, List<String> problems) {
         checkPrefix(ConfigCatalog.KAFKA_CONSUMER_PREFIX, consumer, MANAGED_CONSUMER, problems);
         checkPrefix(ConfigCatalog.POSTGRES_POOL_PREFIX, pool, MANAGED_POOL, problems);
         String poolSize = pool.get(POOL_SIZE);
@@ -50,8 +50,8 @@ final class PassThroughRules {
         }
     }
 
-    private static void checkPrefix(String prefix, Map<String, String> settings, Map<String, String> managed,
-            List<String> problems) {
+    private static void checkPrefix(
+            String prefix, Map<String, String> settings, Map<String, String> managed, List<String> problems) {
         settings.forEach((name, value) -> {
             if (managed.containsKey(name)) {
                 problems.add(prefix + name + ": pgsink manages this setting; " + managed.get(name));

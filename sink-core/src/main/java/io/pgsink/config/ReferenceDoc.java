@@ -9,14 +9,15 @@ final class ReferenceDoc {
     static final String REGENERATE_COMMAND =
             "mvn -pl sink-core test -Dtest=ConfigurationDocTest -Dpgsink.regenerateDocs=true";
 
-    private ReferenceDoc() {
-    }
+    private ReferenceDoc() {}
 
     static String render() {
         StringBuilder doc = new StringBuilder();
         doc.append("# pgsink configuration\n\n")
                 .append("<!-- Generated from io.pgsink.config.ConfigCatalog; do not edit by hand. Regenerate with:\n")
-                .append("     ").append(REGENERATE_COMMAND).append(" -->\n\n")
+                .append("     ")
+                .append(REGENERATE_COMMAND)
+                .append(" -->\n\n")
                 .append("pgsink reads flat `key=value` properties. Values are trimmed and an empty value counts as ")
                 .append("unset. At startup every problem is reported at once, each naming its key and how to fix ")
                 .append("it; no value is ever adjusted to fit.\n\n")
@@ -30,21 +31,28 @@ final class ReferenceDoc {
                 .append("no key is reported as a problem, except `PGSINK_LOG_LEVEL` (read by the logging ")
                 .append("configuration) and the test suite's `PGSINK_TEST_*`; other variables are ignored.\n\n")
                 .append("## Pass-through settings\n\n")
-                .append(passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX, "the Kafka consumer",
-                        "PGSINK_KAFKA_CONSUMER_MAX_POLL_RECORDS", "max.poll.records",
+                .append(passThrough(
+                        ConfigCatalog.KAFKA_CONSUMER_PREFIX,
+                        "the Kafka consumer",
+                        "PGSINK_KAFKA_CONSUMER_MAX_POLL_RECORDS",
+                        "max.poll.records",
                         PassThroughRules.MANAGED_CONSUMER))
-                .append(passThrough(ConfigCatalog.POSTGRES_POOL_PREFIX, "HikariCP",
-                        "PGSINK_POSTGRES_POOL_MAXIMUM_POOL_SIZE", PassThroughRules.POOL_SIZE,
+                .append(passThrough(
+                        ConfigCatalog.POSTGRES_POOL_PREFIX,
+                        "HikariCP",
+                        "PGSINK_POSTGRES_POOL_MAXIMUM_POOL_SIZE",
+                        PassThroughRules.POOL_SIZE,
                         PassThroughRules.MANAGED_POOL))
-                .append("\n`postgres.pool.").append(PassThroughRules.POOL_SIZE)
+                .append("\n`postgres.pool.")
+                .append(PassThroughRules.POOL_SIZE)
                 .append("`, when set, must be at least `write.concurrency`.\n");
         return doc.toString();
     }
 
     private static String row(ConfigKey<?> key) {
         String type = key.secret() ? key.type() + ", secret" : key.type();
-        return "| `" + key.name() + "` | " + type + " | " + defaultCell(key) + " | " + escape(key.validValues())
-                + " | " + escape(key.doc()) + " |\n";
+        return "| `" + key.name() + "` | " + type + " | " + defaultCell(key) + " | " + escape(key.validValues()) + " | "
+                + escape(key.doc()) + " |\n";
     }
 
     private static String defaultCell(ConfigKey<?> key) {
@@ -58,10 +66,10 @@ final class ReferenceDoc {
         return value.isEmpty() ? "empty" : "`" + value + "`";
     }
 
-    private static String passThrough(String prefix, String target, String envExample, String setting,
-            Map<String, String> managed) {
-        String managedNames = managed.keySet().stream().map(name -> "`" + name + "`")
-                .collect(Collectors.joining(", "));
+    private static String passThrough(
+            String prefix, String target, String envExample, String setting, Map<String, String> managed) {
+        String managedNames =
+                managed.keySet().stream().map(name -> "`" + name + "`").collect(Collectors.joining(", "));
         return "- `" + prefix + "<name>`: passed to " + target + " as `<name>`. From the environment, `" + envExample
                 + "` sets `" + prefix + setting + "`. pgsink manages and rejects " + managedNames + ".\n";
     }

@@ -19,8 +19,7 @@ final class SecretRedactor {
     private static final Pattern SECRET_SETTING =
             Pattern.compile("(?i).*(password|secret|jaas|credential|token|\\.key$).*");
 
-    private SecretRedactor() {
-    }
+    private SecretRedactor() {}
 
     /** The URL with every password parameter value and the userinfo password replaced by {@value #MASK}. */
     static String url(String url) {
@@ -34,7 +33,8 @@ final class SecretRedactor {
     /** A sorted copy of pass-through settings with the values of credential-like keys replaced by {@value #MASK}. */
     static Map<String, String> settings(Map<String, String> settings) {
         Map<String, String> shown = new TreeMap<>();
-        settings.forEach((key, value) -> shown.put(key, SECRET_SETTING.matcher(key).matches() ? MASK : value));
+        settings.forEach(
+                (key, value) -> shown.put(key, SECRET_SETTING.matcher(key).matches() ? MASK : value));
         return shown;
     }
 }

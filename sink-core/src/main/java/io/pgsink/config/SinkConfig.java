@@ -103,8 +103,7 @@ public record SinkConfig(
      * and {@code PGSINK_POSTGRES_POOL_MAXIMUM_POOL_SIZE} to {@code postgres.pool.maximumPoolSize}. A variable
      * that maps to nothing is kept under its own name, so {@link #parse(Map)} reports it.
      */
-    public static Map<String, String> withEnvironment(Map<String, String> properties,
-            Map<String, String> environment) {
+    public static Map<String, String> withEnvironment(Map<String, String> properties, Map<String, String> environment) {
         return EnvironmentOverrides.apply(properties, environment);
     }
 
@@ -141,15 +140,18 @@ public record SinkConfig(
      * it waits up to shutdown.timeout.ms for in-flight batches. That wait must end before max.poll.interval.ms,
      * or the worker is thrown out of its group in the middle of handing its partitions over.
      */
-    static void checkWaitsFitPollInterval(Duration shutdownTimeout, Map<String, String> consumer,
-            List<String> problems) {
-        String interval = consumer.getOrDefault("max.poll.interval.ms", "300000").strip();
+    static void checkWaitsFitPollInterval(
+            Duration shutdownTimeout, Map<String, String> consumer, List<String> problems) {
+        String interval =
+                consumer.getOrDefault("max.poll.interval.ms", "300000").strip();
         try {
             long intervalMs = Long.parseLong(interval);
             if (shutdownTimeout != null && shutdownTimeout.toMillis() >= intervalMs) {
-                problems.add(ConfigCatalog.SHUTDOWN_TIMEOUT.name() + ": \"" + shutdownTimeout.toMillis()
-                        + "\" is not less than kafka.consumer.max.poll.interval.ms (" + intervalMs + "); a revoked"
-                        + " partition's in-flight batch could outlast the poll interval: lower it or raise the interval");
+                problems.add(
+                        ConfigCatalog.SHUTDOWN_TIMEOUT.name() + ": \"" + shutdownTimeout.toMillis()
+                                + "\" is not less than kafka.consumer.max.poll.interval.ms (" + intervalMs
+                                + "); a revoked"
+                                + " partition's in-flight batch could outlast the poll interval: lower it or raise the interval");
             }
         } catch (NumberFormatException e) {
             problems.add(ConfigCatalog.KAFKA_CONSUMER_PREFIX + "max.poll.interval.ms: \"" + interval

@@ -24,11 +24,16 @@ final class ValueType<T> {
     private final String validValues;
     private final String fix;
     private final Function<String, T> converter; // throws IllegalArgumentException carrying the problem text
-    private final Function<T, String> check;     // the problem text, or null when the value is valid
+    private final Function<T, String> check; // the problem text, or null when the value is valid
     private final UnaryOperator<String> docValue;
 
-    private ValueType(String label, String validValues, String fix, Function<String, T> converter,
-            Function<T, String> check, UnaryOperator<String> docValue) {
+    private ValueType(
+            String label,
+            String validValues,
+            String fix,
+            Function<String, T> converter,
+            Function<T, String> check,
+            UnaryOperator<String> docValue) {
         this.label = label;
         this.validValues = validValues;
         this.fix = fix;
@@ -45,7 +50,8 @@ final class ValueType<T> {
     /** Free text, valid when it matches {@code pattern}; {@code echo} renders a bad value without secrets. */
     static ValueType<String> text(String validValues, Pattern pattern, String fix, UnaryOperator<String> echo) {
         Function<String, String> check = value -> pattern.matcher(value).matches()
-                ? null : quote(echo.apply(value)) + " is not " + validValues + "; " + fix;
+                ? null
+                : quote(echo.apply(value)) + " is not " + validValues + "; " + fix;
         return new ValueType<>("string", validValues, fix, Function.identity(), check, UnaryOperator.identity());
     }
 
@@ -65,30 +71,42 @@ final class ValueType<T> {
                 .filter(constant -> configName(constant).equalsIgnoreCase(raw))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(quote(raw) + " is not one of " + names));
-        return new ValueType<>("enum", names, "set one of " + names, converter, value -> null,
-                UnaryOperator.identity());
+        return new ValueType<>(
+                "enum", names, "set one of " + names, converter, value -> null, UnaryOperator.identity());
     }
 
     static ValueType<Integer> integer(int min, int max) {
         String fix = "set a whole number between " + min + " and " + max;
-        return new ValueType<>("int", min + " to " + max, fix,
+        return new ValueType<>(
+                "int",
+                min + " to " + max,
+                fix,
                 raw -> (int) wholeNumber(raw, min, max, fix),
-                value -> rangeProblem(value, min, max, fix), UnaryOperator.identity());
+                value -> rangeProblem(value, min, max, fix),
+                UnaryOperator.identity());
     }
 
     static ValueType<Long> bytes(long min, long max) {
         String range = withUnit(min) + " to " + withUnit(max);
         String fix = "set a whole number of bytes between " + withUnit(min) + " and " + withUnit(max);
-        return new ValueType<>("long (bytes)", range, fix,
+        return new ValueType<>(
+                "long (bytes)",
+                range,
+                fix,
                 raw -> wholeNumber(raw, min, max, fix),
-                value -> rangeProblem(value, min, max, fix), raw -> withUnit(Long.parseLong(raw)));
+                value -> rangeProblem(value, min, max, fix),
+                raw -> withUnit(Long.parseLong(raw)));
     }
 
     static ValueType<Duration> millis(long min, long max) {
         String fix = "set a whole number of milliseconds between " + min + " and " + max;
-        return new ValueType<>("long (ms)", min + " to " + max, fix,
+        return new ValueType<>(
+                "long (ms)",
+                min + " to " + max,
+                fix,
                 raw -> Duration.ofMillis(wholeNumber(raw, min, max, fix)),
-                value -> rangeProblem(value.toMillis(), min, max, fix), UnaryOperator.identity());
+                value -> rangeProblem(value.toMillis(), min, max, fix),
+                UnaryOperator.identity());
     }
 
     String label() {

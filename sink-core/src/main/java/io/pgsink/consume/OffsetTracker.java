@@ -1,7 +1,6 @@
 package io.pgsink.consume;
 
 import io.pgsink.model.PartitionRef;
-
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;

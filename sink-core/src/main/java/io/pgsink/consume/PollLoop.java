@@ -3,28 +3,27 @@ package io.pgsink.consume;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.HashMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +51,13 @@ public final class PollLoop implements Runnable {
     private final LagGauge lag;
     private volatile boolean closing;
 
-    private PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, RecordHandler handler,
-                     Duration pollTimeout, Duration shutdownTimeout, LagGauge lag) {
+    private PollLoop(
+            Consumer<byte[], byte[]> consumer,
+            List<String> topics,
+            RecordHandler handler,
+            Duration pollTimeout,
+            Duration shutdownTimeout,
+            LagGauge lag) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.handler = handler;
@@ -72,18 +76,19 @@ public final class PollLoop implements Runnable {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         // Fetched but not yet polled records sit in the consumer, outside the buffer.max.bytes count: keep one
         // fetch within that budget too (Kafka's default is 50 MB), unless kafka.consumer.fetch.max.bytes says.
-        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int) Math.min(ConsumerConfig.DEFAULT_FETCH_MAX_BYTES,
-            config.bufferMaxBytes()));
+        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int)
+                Math.min(ConsumerConfig.DEFAULT_FETCH_MAX_BYTES, config.bufferMaxBytes()));
         c.putAll(config.consumerOverrides());
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
+        Consumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         // Poll often enough for the linger timer, but never spin.
-        Duration pollTimeout = Duration.ofMillis(Math.max(5, Math.min(100, config.batchLinger().toMillis())));
+        Duration pollTimeout =
+                Duration.ofMillis(Math.max(5, Math.min(100, config.batchLinger().toMillis())));
         return new PollLoop(consumer, config.topics(), handler, pollTimeout, config.shutdownTimeout(), lag);
     }
 
@@ -208,14 +213,16 @@ public final class PollLoop implements Runnable {
                     headers.add(new SinkRecord.Header(h.key(), h.value()));
                 }
             }
-            records.add(new SinkRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(),
-                headers));
+            records.add(
+                    new SinkRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), headers));
         }
         return records;
     }
 
     private static Set<PartitionRef> refs(Collection<TopicPartition> partitions) {
-        return partitions.stream().map(tp -> new PartitionRef(tp.topic(), tp.partition())).collect(Collectors.toSet());
+        return partitions.stream()
+                .map(tp -> new PartitionRef(tp.topic(), tp.partition()))
+                .collect(Collectors.toSet());
     }
 
     /** Runs inside {@code poll()}, on this thread. */
@@ -230,8 +237,11 @@ public final class PollLoop implements Runnable {
             try {
                 commitHandled(true);
             } catch (RuntimeException e) {
-                LOG.warn("could not commit offsets of revoked partitions {}: the next owner may rewrite some records"
-                    + " (idempotent in upsert mode)", partitions, e);
+                LOG.warn(
+                        "could not commit offsets of revoked partitions {}: the next owner may rewrite some records"
+                                + " (idempotent in upsert mode)",
+                        partitions,
+                        e);
             }
             offsets.forget(partitions);
             LOG.info("partitions revoked: {}", partitions);
@@ -241,8 +251,10 @@ public final class PollLoop implements Runnable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             handler.release(refs(partitions), true, Duration.ZERO);
             offsets.forget(partitions);
-            LOG.warn("partitions lost without a clean hand-over: {}; their uncommitted records will be written again"
-                + " by their next owner", partitions);
+            LOG.warn(
+                    "partitions lost without a clean hand-over: {}; their uncommitted records will be written again"
+                            + " by their next owner",
+                    partitions);
         }
 
         @Override

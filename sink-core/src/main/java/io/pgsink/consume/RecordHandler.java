@@ -2,7 +2,6 @@ package io.pgsink.consume;
 
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;

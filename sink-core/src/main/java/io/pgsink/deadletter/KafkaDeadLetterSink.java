@@ -1,7 +1,6 @@
 package io.pgsink.deadletter;
 
 import io.pgsink.config.SinkConfig;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +32,11 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
     private final DeadLetterHeaders headers;
     private final Duration timeout;
 
-    public KafkaDeadLetterSink(Map<String, Object> producerConfig, Function<String, String> topicFor,
-                               DeadLetterHeaders headers, Duration timeout) {
+    public KafkaDeadLetterSink(
+            Map<String, Object> producerConfig,
+            Function<String, String> topicFor,
+            DeadLetterHeaders headers,
+            Duration timeout) {
         Map<String, Object> config = new HashMap<>(producerConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -58,8 +60,11 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
         });
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, workerId + "-deadletter");
-        return new KafkaDeadLetterSink(p, config::deadLetterTopicFor, new DeadLetterHeaders(config.groupId(),
-            workerId), config.deadLetterTimeout());
+        return new KafkaDeadLetterSink(
+                p,
+                config::deadLetterTopicFor,
+                new DeadLetterHeaders(config.groupId(), workerId),
+                config.deadLetterTimeout());
     }
 
     @Override
@@ -80,9 +85,12 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
             }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new DeadLetterException("the dead-letter topic did not acknowledge " + rejections.size()
-                + " rejected record(s) (" + cause + "); their offsets stay uncommitted: create the topic or grant"
-                + " write access, then restart the worker", cause);
+            throw new DeadLetterException(
+                    "the dead-letter topic did not acknowledge " + rejections.size()
+                            + " rejected record(s) (" + cause
+                            + "); their offsets stay uncommitted: create the topic or grant"
+                            + " write access, then restart the worker",
+                    cause);
         }
     }
 
@@ -90,8 +98,13 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
         RecordHeaders out = new RecordHeaders();
         rejection.record().headers().forEach(h -> out.add(h.key(), h.value()));
         headers.describe(rejection).forEach((k, v) -> out.add(k, v.getBytes(StandardCharsets.UTF_8)));
-        return new ProducerRecord<>(topicFor.apply(rejection.record().topic()), null, null,
-            rejection.record().key(), rejection.record().value(), out);
+        return new ProducerRecord<>(
+                topicFor.apply(rejection.record().topic()),
+                null,
+                null,
+                rejection.record().key(),
+                rejection.record().value(),
+                out);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.pgsink.deadletter;
 
 import io.pgsink.error.FailureKind;
 import io.pgsink.model.SinkRecord;
-
 import java.util.Objects;
 
 /**
@@ -12,8 +11,16 @@ import java.util.Objects;
  * @param reason a message with no row values in it
  * @param attempts how many writes included this record
  */
-public record Rejection(SinkRecord record, FailureKind kind, String sqlState, String reason, String exceptionClass,
-                        String table, String column, String constraint, int attempts) {
+public record Rejection(
+        SinkRecord record,
+        FailureKind kind,
+        String sqlState,
+        String reason,
+        String exceptionClass,
+        String table,
+        String column,
+        String constraint,
+        int attempts) {
 
     public Rejection {
         Objects.requireNonNull(record, "record");

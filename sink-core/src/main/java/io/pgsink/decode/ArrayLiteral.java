@@ -1,15 +1,13 @@
 package io.pgsink.decode;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pgsink.schema.Column;
 import io.pgsink.schema.ColumnType;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /** Builds a PostgreSQL array literal ({@code {"a","b",NULL}}) from a JSON array, converting each element. */
 final class ArrayLiteral {
 
-    private ArrayLiteral() {
-    }
+    private ArrayLiteral() {}
 
     static String format(JsonNode value, Column column) throws DecodeException {
         if (!value.isArray()) {
@@ -27,8 +25,9 @@ final class ArrayLiteral {
                 out.append(',');
             }
             JsonNode element = array.get(i);
-            if (element.isArray() && column.element().type() != ColumnType.JSON
-                && column.element().type() != ColumnType.JSONB) {
+            if (element.isArray()
+                    && column.element().type() != ColumnType.JSON
+                    && column.element().type() != ColumnType.JSONB) {
                 append(element, column, out);
                 continue;
             }

@@ -1,12 +1,10 @@
 package io.pgsink.decode;
 
-import io.pgsink.batch.Batch;
 import io.pgsink.schema.Column;
-
-import java.util.ArrayList;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
@@ -67,7 +65,8 @@ public final class DecodedBatch {
 
     /** The same batch restricted to the rows whose batch index passes {@code keep}, in order. */
     public DecodedBatch select(IntPredicate keep) {
-        return new DecodedBatch(rows.stream().filter(row -> keep.test(row.index())).toList(), Map.of(), keyColumns);
+        return new DecodedBatch(
+                rows.stream().filter(row -> keep.test(row.index())).toList(), Map.of(), keyColumns);
     }
 
     /** The rows split so that no key repeats within a part; parts in order, rows in order within each. */
@@ -142,10 +141,16 @@ public final class DecodedBatch {
         String value = row.values()[column.index()];
         try {
             switch (column.type()) {
-                case TIMESTAMPTZ: return OffsetDateTime.parse(value).toInstant().toString();
-                case TIMESTAMP: return LocalDateTime.parse(value).toString();
-                case NUMERIC: case REAL: case DOUBLE: return new BigDecimal(value).stripTrailingZeros().toString();
-                default: return value;
+                case TIMESTAMPTZ:
+                    return OffsetDateTime.parse(value).toInstant().toString();
+                case TIMESTAMP:
+                    return LocalDateTime.parse(value).toString();
+                case NUMERIC:
+                case REAL:
+                case DOUBLE:
+                    return new BigDecimal(value).stripTrailingZeros().toString();
+                default:
+                    return value;
             }
         } catch (RuntimeException e) {
             return value; // e.g. NaN or infinity: compared as written

@@ -10,14 +10,17 @@ final class IsoTimestamp {
 
     private static final int[] DAYS_IN_MONTH = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
-    private IsoTimestamp() {
-    }
+    private IsoTimestamp() {}
 
     /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±HH:mm)}, a real date and time of day, year 1 to 9999. */
     static boolean isOffsetDateTime(String s) {
         int n = s.length();
-        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
-            || s.charAt(16) != ':') {
+        if (n < 20
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
             return false;
         }
         int year = digits(s, 0, 4);
@@ -26,8 +29,16 @@ final class IsoTimestamp {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        if ((hour | minute | second) < 0 || year < 1 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]
-            || (month == 2 && day == 29 && !isLeap(year)) || hour > 23 || minute > 59 || second > 59) {
+        if ((hour | minute | second) < 0
+                || year < 1
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > DAYS_IN_MONTH[month - 1]
+                || (month == 2 && day == 29 && !isLeap(year))
+                || hour > 23
+                || minute > 59
+                || second > 59) {
             return false;
         }
         int i = 19;

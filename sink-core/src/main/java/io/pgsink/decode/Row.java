@@ -9,5 +9,4 @@ import java.util.BitSet;
  * @param present which columns the record sets (a missing field leaves the column to its default)
  * @param values text per column; {@code null} for SQL NULL or an absent column
  */
-public record Row(int index, BitSet present, String[] values) {
-}
+public record Row(int index, BitSet present, String[] values) {}

@@ -1,9 +1,5 @@
 package io.pgsink.decode;
 
-import io.pgsink.model.SinkRecord;
-import io.pgsink.schema.Column;
-import io.pgsink.schema.TableSchema;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,6 +7,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.pgsink.model.SinkRecord;
+import io.pgsink.schema.Column;
+import io.pgsink.schema.TableSchema;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -39,8 +38,8 @@ public final class RowDecoder {
     // Exact decimals: numeric columns must not pass through a double. Not FAIL_ON_TRAILING_TOKENS: values are
     // read one by one from inside the object; decode() checks for trailing content itself.
     private static final ObjectMapper MAPPER = new ObjectMapper()
-        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-        .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     private final TableSchema schema;
     private final List<Column> requiredColumns;
@@ -89,8 +88,10 @@ public final class RowDecoder {
                 Column column = schema.column(name).orElse(null);
                 if (column == null) {
                     if (rejectUnknownFields) {
-                        throw new DecodeException(null, "field \"" + name + "\" has no column in table "
-                            + schema.table() + " (input.unknown.fields=reject)");
+                        throw new DecodeException(
+                                null,
+                                "field \"" + name + "\" has no column in table " + schema.table()
+                                        + " (input.unknown.fields=reject)");
                     }
                     parser.skipChildren();
                     continue;
@@ -137,7 +138,7 @@ public final class RowDecoder {
 
     /** The column's text for the value at {@code token}, leaving the parser on the value's last token. */
     private static String convert(JsonParser parser, JsonToken token, Column column, byte[] input, boolean utf8)
-        throws IOException, DecodeException {
+            throws IOException, DecodeException {
         if (token == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -151,7 +152,8 @@ public final class RowDecoder {
             case SMALLINT:
             case INTEGER:
             case BIGINT:
-                if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                if (token == JsonToken.VALUE_NUMBER_INT
+                        && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                     return ValueFormatter.integer(parser.getLongValue(), column);
                 }
                 break;
@@ -201,9 +203,12 @@ public final class RowDecoder {
         for (int i = offset; i < offset + length; i++) {
             if (input[i] < 0) {
                 try {
-                    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(input, offset, length)).toString();
+                    return StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(input, offset, length))
+                            .toString();
                 } catch (CharacterCodingException e) {
                     throw ValueFormatter.bad(column, "is not valid UTF-8");
                 }
@@ -221,7 +226,9 @@ public final class RowDecoder {
     }
 
     private static String where(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
-            : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        return e.getLocation() == null
+                ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
     }
 }

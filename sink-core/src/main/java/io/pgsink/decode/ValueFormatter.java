@@ -1,8 +1,7 @@
 package io.pgsink.decode;
 
-import io.pgsink.schema.Column;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgsink.schema.Column;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.DateTimeException;
@@ -23,10 +22,9 @@ import java.util.regex.Pattern;
 final class ValueFormatter {
 
     private static final Pattern UUID_PATTERN =
-        Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    private ValueFormatter() {
-    }
+    private ValueFormatter() {}
 
     /** The PostgreSQL text for {@code value}, or {@code null} for JSON null. */
     static String format(JsonNode value, Column column) throws DecodeException {
@@ -34,18 +32,35 @@ final class ValueFormatter {
             return null;
         }
         switch (column.type()) {
-            case TEXT: case OTHER: return text(value, column);
-            case SMALLINT: case INTEGER: case BIGINT: return integer(value, column);
-            case NUMERIC: return decimal(value, column).toPlainString();
-            case REAL: case DOUBLE: return floating(value, column);
-            case BOOLEAN: return bool(value, column);
-            case TIMESTAMPTZ: return timestamptz(value, column);
-            case TIMESTAMP: return timestamp(value, column);
-            case DATE: return date(value, column);
-            case UUID: return uuid(value, column);
-            case JSON: case JSONB: return noNul(value.toString(), column);
-            case ARRAY: return ArrayLiteral.format(value, column);
-            default: throw new IllegalStateException("unhandled column type " + column.type());
+            case TEXT:
+            case OTHER:
+                return text(value, column);
+            case SMALLINT:
+            case INTEGER:
+            case BIGINT:
+                return integer(value, column);
+            case NUMERIC:
+                return decimal(value, column).toPlainString();
+            case REAL:
+            case DOUBLE:
+                return floating(value, column);
+            case BOOLEAN:
+                return bool(value, column);
+            case TIMESTAMPTZ:
+                return timestamptz(value, column);
+            case TIMESTAMP:
+                return timestamp(value, column);
+            case DATE:
+                return date(value, column);
+            case UUID:
+                return uuid(value, column);
+            case JSON:
+            case JSONB:
+                return noNul(value.toString(), column);
+            case ARRAY:
+                return ArrayLiteral.format(value, column);
+            default:
+                throw new IllegalStateException("unhandled column type " + column.type());
         }
     }
 
@@ -131,8 +146,8 @@ final class ValueFormatter {
     /** ISO-8601 with an offset, or without one (taken as UTC), or epoch milliseconds as a number. */
     private static String timestamptz(JsonNode value, Column column) throws DecodeException {
         if (value.isIntegralNumber() && value.canConvertToLong()) {
-            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(Instant.ofEpochMilli(value.longValue())
-                .atOffset(ZoneOffset.UTC));
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                    Instant.ofEpochMilli(value.longValue()).atOffset(ZoneOffset.UTC));
         }
         String text = requireText(value, column, "an ISO-8601 timestamp");
         if (IsoTimestamp.isOffsetDateTime(text)) {
@@ -142,7 +157,8 @@ final class ValueFormatter {
             return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.parse(text));
         } catch (DateTimeException e) {
             try {
-                return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(LocalDateTime.parse(text).atOffset(ZoneOffset.UTC));
+                return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                        LocalDateTime.parse(text).atOffset(ZoneOffset.UTC));
             } catch (DateTimeException e2) {
                 throw bad(column, "is not an ISO-8601 timestamp (e.g. 2024-05-01T12:30:00Z)");
             }
@@ -157,7 +173,7 @@ final class ValueFormatter {
             try {
                 OffsetDateTime withOffset = OffsetDateTime.parse(text);
                 return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
-                    withOffset.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
+                        withOffset.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
             } catch (DateTimeException e2) {
                 throw bad(column, "is not an ISO-8601 timestamp (e.g. 2024-05-01T12:30:00)");
             }
@@ -189,7 +205,7 @@ final class ValueFormatter {
     }
 
     static DecodeException bad(Column column, String problem) {
-        return new DecodeException(column.name(), "value for column \"" + column.name() + "\" (" + column.sqlType()
-            + ") " + problem);
+        return new DecodeException(
+                column.name(), "value for column \"" + column.name() + "\" (" + column.sqlType() + ") " + problem);
     }
 }

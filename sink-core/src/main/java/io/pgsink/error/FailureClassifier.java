@@ -14,8 +14,7 @@ import java.util.Set;
  */
 public final class FailureClassifier {
 
-    private FailureClassifier() {
-    }
+    private FailureClassifier() {}
 
     public static FailureKind classify(Throwable failure) {
         String state = sqlState(failure);
@@ -33,7 +32,13 @@ public final class FailureClassifier {
             return FailureKind.TRANSIENT;
         }
         switch (state) {
-            case "40001": case "40P01": case "57P01": case "57P02": case "57P03": case "57014": case "55P03":
+            case "40001":
+            case "40P01":
+            case "57P01":
+            case "57P02":
+            case "57P03":
+            case "57014":
+            case "55P03":
             case "25006":
                 return FailureKind.TRANSIENT;
             default:

@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param value the record value, or {@code null} (a tombstone)
  * @param headers the record headers in their original order
  */
-public record SinkRecord(String topic, int partition, long offset, long timestamp,
-                         byte[] key, byte[] value, List<Header> headers) {
+public record SinkRecord(
+        String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, List<Header> headers) {
 
     /** Fixed per-record overhead counted against the memory budget, beyond key, value and headers. */
     private static final int OVERHEAD_BYTES = 96;

@@ -21,7 +21,8 @@ public record TableRef(String schema, String name) {
         if (dot < 0) {
             return new TableRef("public", qualified.trim());
         }
-        return new TableRef(qualified.substring(0, dot).trim(), qualified.substring(dot + 1).trim());
+        return new TableRef(
+                qualified.substring(0, dot).trim(), qualified.substring(dot + 1).trim());
     }
 
     /** The quoted, schema-qualified name, safe to splice into SQL. */

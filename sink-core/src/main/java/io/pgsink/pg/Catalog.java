@@ -5,7 +5,6 @@ import io.pgsink.schema.Column;
 import io.pgsink.schema.ColumnType;
 import io.pgsink.schema.SchemaException;
 import io.pgsink.schema.TableSchema;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,16 +16,15 @@ import java.util.List;
 final class Catalog {
 
     private static final String COLUMNS_SQL =
-        "SELECT a.attname, t.typname, t.typcategory, et.typname, a.attnotnull, format_type(a.atttypid, a.atttypmod)"
-            + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
-            + " LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'"
-            + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+            "SELECT a.attname, t.typname, t.typcategory, et.typname, a.attnotnull, format_type(a.atttypid, a.atttypmod)"
+                    + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                    + " LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'"
+                    + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
     private static final String PRIMARY_KEY_SQL =
-        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
-            + " WHERE i.indrelid = to_regclass(?) AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)";
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+                    + " WHERE i.indrelid = to_regclass(?) AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)";
 
-    private Catalog() {
-    }
+    private Catalog() {}
 
     /** Reads the table's columns and primary key; fails with a clear message when the table does not exist. */
     static TableSchema load(Connection connection, TableRef table) throws SQLException {
@@ -41,7 +39,7 @@ final class Catalog {
         }
         if (columns.isEmpty()) {
             throw new SchemaException("table " + table + " does not exist or has no columns visible to this user:"
-                + " create it or fix the 'table' setting");
+                    + " create it or fix the 'table' setting");
         }
         List<String> primaryKey = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(PRIMARY_KEY_SQL)) {

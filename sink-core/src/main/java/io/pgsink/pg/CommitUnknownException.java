@@ -12,8 +12,11 @@ public final class CommitUnknownException extends SQLException {
     private final long transactionId;
 
     public CommitUnknownException(SQLException cause, long transactionId) {
-        super("COMMIT failed; the batch may or may not be in the table: " + cause.getMessage(),
-            cause.getSQLState(), cause.getErrorCode(), cause);
+        super(
+                "COMMIT failed; the batch may or may not be in the table: " + cause.getMessage(),
+                cause.getSQLState(),
+                cause.getErrorCode(),
+                cause);
         this.transactionId = transactionId;
     }
 

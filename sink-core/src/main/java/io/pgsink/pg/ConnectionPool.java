@@ -1,9 +1,8 @@
 package io.pgsink.pg;
 
-import io.pgsink.config.SinkConfig;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.pgsink.config.SinkConfig;
 import java.time.Duration;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -50,7 +49,8 @@ public final class ConnectionPool implements AutoCloseable {
             hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         }
         // An integer from validated config, not user text: safe to splice.
-        hikari.setConnectionInitSql("SET statement_timeout = " + config.statementTimeout().toMillis());
+        hikari.setConnectionInitSql(
+                "SET statement_timeout = " + config.statementTimeout().toMillis());
         // Keep row values out of exceptions: PostgreSQL's Detail line quotes the offending row.
         hikari.addDataSourceProperty("logServerErrorDetail", "false");
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -58,8 +58,9 @@ public final class ConnectionPool implements AutoCloseable {
         // statement_timeout is enforced by the server; a half-open TCP connection needs a client-side bound too.
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
         if (!config.statementTimeout().isZero()) {
-            hikari.addDataSourceProperty("socketTimeout",
-                Long.toString(config.statementTimeout().plus(SOCKET_GRACE).toSeconds()));
+            hikari.addDataSourceProperty(
+                    "socketTimeout",
+                    Long.toString(config.statementTimeout().plus(SOCKET_GRACE).toSeconds()));
         }
         return hikari;
     }

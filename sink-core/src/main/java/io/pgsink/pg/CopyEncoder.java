@@ -1,7 +1,6 @@
 package io.pgsink.pg;
 
 import io.pgsink.decode.Row;
-
 import java.sql.SQLException;
 import java.util.BitSet;
 
@@ -76,16 +75,31 @@ final class CopyEncoder {
             }
             if (c < 0x80) {
                 switch (c) {
-                    case '\\': buffer[used++] = '\\'; buffer[used++] = '\\'; break;
-                    case '\t': buffer[used++] = '\\'; buffer[used++] = 't'; break;
-                    case '\n': buffer[used++] = '\\'; buffer[used++] = 'n'; break;
-                    case '\r': buffer[used++] = '\\'; buffer[used++] = 'r'; break;
-                    default: buffer[used++] = (byte) c;
+                    case '\\':
+                        buffer[used++] = '\\';
+                        buffer[used++] = '\\';
+                        break;
+                    case '\t':
+                        buffer[used++] = '\\';
+                        buffer[used++] = 't';
+                        break;
+                    case '\n':
+                        buffer[used++] = '\\';
+                        buffer[used++] = 'n';
+                        break;
+                    case '\r':
+                        buffer[used++] = '\\';
+                        buffer[used++] = 'r';
+                        break;
+                    default:
+                        buffer[used++] = (byte) c;
                 }
             } else if (c < 0x800) {
                 buffer[used++] = (byte) (0xC0 | (c >> 6));
                 buffer[used++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < length
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 int cp = Character.toCodePoint(c, value.charAt(++i));
                 buffer[used++] = (byte) (0xF0 | (cp >> 18));
                 buffer[used++] = (byte) (0x80 | ((cp >> 12) & 0x3F));

@@ -2,7 +2,6 @@ package io.pgsink.pg;
 
 import io.pgsink.config.WriteMethod;
 import io.pgsink.decode.Row;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -55,8 +54,12 @@ final class CopyLoader implements Loader {
 
     @Override
     public void prepare(Set<BitSet> columnSets) throws SQLException {
-        List<String> missing = columnSets.stream().map(templates::copy).filter(CopySql::staged)
-            .map(CopySql::createStage).filter(sql -> !stagesCreated.contains(sql)).toList();
+        List<String> missing = columnSets.stream()
+                .map(templates::copy)
+                .filter(CopySql::staged)
+                .map(CopySql::createStage)
+                .filter(sql -> !stagesCreated.contains(sql))
+                .toList();
         if (missing.isEmpty()) {
             return;
         }
@@ -71,7 +74,7 @@ final class CopyLoader implements Loader {
 
     @Override
     public List<RecordOutcome> write(BitSet columns, List<Row> rows, boolean firstWrite, List<PendingResult> open)
-        throws SQLException {
+            throws SQLException {
         CopySql sql = templates.copy(columns);
         boolean tryDirect = sql.copyDirect() != null && firstWrite && direct.tryNow();
         if (!sql.staged() || !(tryDirect && copiedDirectly(sql, columns, rows, open))) {
@@ -93,7 +96,7 @@ final class CopyLoader implements Loader {
      * in directly.
      */
     private boolean copiedDirectly(CopySql sql, BitSet columns, List<Row> rows, List<PendingResult> open)
-        throws SQLException {
+            throws SQLException {
         Savepoint savepoint = connection.setSavepoint();
         try {
             copy(sql.copyDirect(), columns, rows, open);

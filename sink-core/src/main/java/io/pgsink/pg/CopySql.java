@@ -2,9 +2,6 @@ package io.pgsink.pg;
 
 import io.pgsink.decode.DecodedBatch;
 
-
-
-
 /**
  * The statements that COPY one column set's rows into the table.
  *

@@ -1,7 +1,6 @@
 package io.pgsink.pg;
 
 import io.pgsink.error.FailureClassifier;
-
 import java.sql.SQLException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -17,12 +16,13 @@ public record FailureDescription(String sqlState, String message, String table, 
         String state = FailureClassifier.sqlState(failure);
         ServerErrorMessage server = serverMessage(failure);
         if (server != null) {
-            return new FailureDescription(state, server.getMessage(), server.getTable(), server.getColumn(),
-                server.getConstraint());
+            return new FailureDescription(
+                    state, server.getMessage(), server.getTable(), server.getColumn(), server.getConstraint());
         }
         // pgjdbc's own batch messages quote the statement with its parameter values: never pass them on.
         String message = failure.getMessage() == null || failure instanceof java.sql.BatchUpdateException
-            ? failure.getClass().getSimpleName() : failure.getMessage();
+                ? failure.getClass().getSimpleName()
+                : failure.getMessage();
         return new FailureDescription(state, firstLine(message), null, null, null);
     }
 
@@ -36,11 +36,16 @@ public record FailureDescription(String sqlState, String message, String table, 
             return "see the worker log for the cause, fix it and restart the worker";
         }
         switch (sqlState) {
-            case "42703": return "add the column or map the field elsewhere, then restart the worker";
-            case "42P01": return "create the table or fix the 'table' setting, then restart the worker";
-            case "42501": return "grant INSERT (and UPDATE for upsert) on the table to the sink's user";
-            case "42P10": return "key.columns must match a unique index or constraint of the table";
-            default: break;
+            case "42703":
+                return "add the column or map the field elsewhere, then restart the worker";
+            case "42P01":
+                return "create the table or fix the 'table' setting, then restart the worker";
+            case "42501":
+                return "grant INSERT (and UPDATE for upsert) on the table to the sink's user";
+            case "42P10":
+                return "key.columns must match a unique index or constraint of the table";
+            default:
+                break;
         }
         if (sqlState.startsWith("28")) {
             return "check postgres.user and postgres.password";
@@ -58,8 +63,9 @@ public record FailureDescription(String sqlState, String message, String table, 
     }
 
     private static Throwable next(Throwable t) {
-        if (t instanceof SQLException && ((SQLException) t).getNextException() != null
-            && ((SQLException) t).getNextException() != t) {
+        if (t instanceof SQLException
+                && ((SQLException) t).getNextException() != null
+                && ((SQLException) t).getNextException() != t) {
             return ((SQLException) t).getNextException();
         }
         return t.getCause() == t ? null : t.getCause();

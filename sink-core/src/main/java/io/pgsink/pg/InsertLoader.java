@@ -2,7 +2,6 @@ package io.pgsink.pg;
 
 import io.pgsink.config.WriteMethod;
 import io.pgsink.decode.Row;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -30,7 +29,7 @@ final class InsertLoader implements Loader {
 
     @Override
     public List<RecordOutcome> write(BitSet columns, List<Row> rows, boolean firstWrite, List<PendingResult> open)
-        throws SQLException {
+            throws SQLException {
         PreparedStatement ps = connection.prepareStatement(templates.insert(columns));
         open.add(ps::close);
         for (Row row : rows) {

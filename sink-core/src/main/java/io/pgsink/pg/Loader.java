@@ -2,7 +2,6 @@ package io.pgsink.pg;
 
 import io.pgsink.config.WriteMethod;
 import io.pgsink.decode.Row;
-
 import java.sql.SQLException;
 import java.util.BitSet;
 import java.util.List;
@@ -29,5 +28,5 @@ interface Loader {
      * @return one outcome per row, in row order
      */
     List<RecordOutcome> write(BitSet columns, List<Row> rows, boolean firstWrite, List<PendingResult> open)
-        throws SQLException;
+            throws SQLException;
 }

@@ -2,10 +2,6 @@ package io.pgsink.pg;
 
 import io.pgsink.config.WriteMethod;
 
-
-
-
-
 /**
  * What the database did with one record of a batch.
  *
@@ -15,5 +11,4 @@ import io.pgsink.config.WriteMethod;
  *     reports 1 for every record it wrote. A record superseded within its batch by a later version of its key
  *     (last write wins) reports 0.
  */
-public record RecordOutcome(int index, int rowsAffected) {
-}
+public record RecordOutcome(int index, int rowsAffected) {}

@@ -3,11 +3,10 @@ package io.pgsink.pg;
 import io.pgsink.config.WriteMethod;
 import io.pgsink.decode.DecodedBatch;
 import io.pgsink.decode.Row;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -33,8 +32,8 @@ public final class Session implements AutoCloseable {
         this.connection = connection;
         connection.setAutoCommit(false);
         this.writer = method == WriteMethod.COPY
-            ? new CopyLoader(connection, templates)
-            : new InsertLoader(connection, templates);
+                ? new CopyLoader(connection, templates)
+                : new InsertLoader(connection, templates);
     }
 
     /**
@@ -46,7 +45,7 @@ public final class Session implements AutoCloseable {
     public Transaction write(DecodedBatch batch) throws SQLException {
         if (open != null) {
             throw new IllegalStateException("connection busy: the previous batch's results are still open;"
-                + " close them (try-with-resources) before starting another batch on this connection");
+                    + " close them (try-with-resources) before starting another batch on this connection");
         }
         List<PendingResult> resources = new ArrayList<>();
         try {
@@ -96,7 +95,7 @@ public final class Session implements AutoCloseable {
     /** Starts the transaction and returns its id, so that an unanswered COMMIT can be looked up afterwards. */
     private long beginTransaction() throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT txid_current()")) {
+                ResultSet rs = statement.executeQuery("SELECT txid_current()")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -4,7 +4,6 @@ import io.pgsink.config.WriteMode;
 import io.pgsink.model.TableRef;
 import io.pgsink.schema.Column;
 import io.pgsink.schema.TableSchema;
-
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.List;
@@ -67,11 +66,13 @@ final class SqlTemplates {
         String stage = "pg_temp." + TableRef.quote(stageName(columns));
         // CREATE TABLE AS keeps each column's type and typmod, but no default: none of the table's defaults runs
         // for the staging rows (LIKE ... INCLUDING DEFAULTS would draw a serial key's sequence twice per row).
-        return new CopySql("COPY " + stage + " (" + names + ") FROM STDIN",
-            "CREATE TEMP TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT " + names + " FROM "
-                + table + " WITH NO DATA",
-            "INSERT INTO " + table + " (" + names + ") SELECT " + names + " FROM " + stage + onConflict(columns),
-            "TRUNCATE " + stage, directCopy ? "COPY " + table + " (" + names + ") FROM STDIN" : null);
+        return new CopySql(
+                "COPY " + stage + " (" + names + ") FROM STDIN",
+                "CREATE TEMP TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT " + names + " FROM "
+                        + table + " WITH NO DATA",
+                "INSERT INTO " + table + " (" + names + ") SELECT " + names + " FROM " + stage + onConflict(columns),
+                "TRUNCATE " + stage,
+                directCopy ? "COPY " + table + " (" + names + ") FROM STDIN" : null);
     }
 
     /**
@@ -81,15 +82,17 @@ final class SqlTemplates {
      */
     private String stageName(BitSet columns) {
         StringBuilder shape = new StringBuilder(schema.table().quoted());
-        columns.stream().mapToObj(i -> schema.columns().get(i))
-            .forEach(c -> shape.append('\n').append(c.name()).append('\t').append(c.sqlType()));
+        columns.stream()
+                .mapToObj(i -> schema.columns().get(i))
+                .forEach(c -> shape.append('\n').append(c.name()).append('\t').append(c.sqlType()));
         UUID id = UUID.nameUUIDFromBytes(shape.toString().getBytes(StandardCharsets.UTF_8));
         return "pgsink_stage_" + id.toString().replace("-", "");
     }
 
     private String names(BitSet columns) {
         StringJoiner names = new StringJoiner(", ");
-        columns.stream().forEach(i -> names.add(TableRef.quote(schema.columns().get(i).name())));
+        columns.stream()
+                .forEach(i -> names.add(TableRef.quote(schema.columns().get(i).name())));
         return names.toString();
     }
 

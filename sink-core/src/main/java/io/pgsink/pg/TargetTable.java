@@ -1,5 +1,6 @@
 package io.pgsink.pg;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMethod;
@@ -11,16 +12,12 @@ import io.pgsink.model.TableRef;
 import io.pgsink.schema.Column;
 import io.pgsink.schema.SchemaException;
 import io.pgsink.schema.TableSchema;
-
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -35,34 +32,36 @@ public final class TargetTable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetTable.class);
     private static final String DIRECT_COPY_SQL = "WITH key AS (SELECT ?::text[] AS columns)"
-        + " SELECT c.relkind IN ('r', 'p') AND NOT c.relrowsecurity AND NOT c.relhasrules"
-        + " AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0"
-        + "   AND NOT a.attisdropped AND a.attidentity = 'a')"
-        + " AND EXISTS (SELECT 1 FROM pg_index i, key WHERE i.indrelid = c.oid AND i.indisunique AND i.indimmediate"
-        + "   AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL"
-        + "   AND i.indnkeyatts = cardinality(key.columns)"
-        + "   AND (SELECT array_agg(a.attname::text) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n)"
-        + "        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum WHERE k.n <= i.indnkeyatts)"
-        + "       @> key.columns)"
-        + " FROM pg_class c WHERE c.oid = to_regclass(?)";
+            + " SELECT c.relkind IN ('r', 'p') AND NOT c.relrowsecurity AND NOT c.relhasrules"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0"
+            + "   AND NOT a.attisdropped AND a.attidentity = 'a')"
+            + " AND EXISTS (SELECT 1 FROM pg_index i, key WHERE i.indrelid = c.oid AND i.indisunique AND i.indimmediate"
+            + "   AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL"
+            + "   AND i.indnkeyatts = cardinality(key.columns)"
+            + "   AND (SELECT array_agg(a.attname::text) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n)"
+            + "        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum WHERE k.n <= i.indnkeyatts)"
+            + "       @> key.columns)"
+            + " FROM pg_class c WHERE c.oid = to_regclass(?)";
 
     private final DataSource dataSource;
-    private final TableSchema schema;
-    private final WriteMode mode;
     private final List<Column> keyColumns;
     private final RowDecoder decoder;
     private final SqlTemplates templates;
     private final WriteMethod method;
 
-    private TargetTable(DataSource dataSource, TableSchema schema, WriteMode mode, List<Column> keyColumns,
-                        UnknownFieldPolicy unknownFields, WriteMethod method, boolean directCopy) {
+    private TargetTable(
+            DataSource dataSource,
+            TableSchema schema,
+            WriteMode mode,
+            List<Column> keyColumns,
+            UnknownFieldPolicy unknownFields,
+            WriteMethod method,
+            boolean directCopy) {
         this.dataSource = dataSource;
-        this.schema = schema;
-        this.mode = mode;
         this.keyColumns = keyColumns;
         this.method = method;
-        this.decoder = new RowDecoder(schema, mode == WriteMode.UPSERT ? keyColumns : List.of(),
-            unknownFields == UnknownFieldPolicy.REJECT);
+        this.decoder = new RowDecoder(
+                schema, mode == WriteMode.UPSERT ? keyColumns : List.of(), unknownFields == UnknownFieldPolicy.REJECT);
         this.templates = new SqlTemplates(schema, mode, keyColumns, directCopy);
     }
 
@@ -73,26 +72,37 @@ public final class TargetTable {
      * @param method how sessions send rows: COPY or a JDBC batch
      * @throws SchemaException when the table or a key column does not exist, or upsert mode has no key
      */
-    public static TargetTable open(DataSource dataSource, TableRef table, WriteMode mode, List<String> keyNames,
-                                   UnknownFieldPolicy unknownFields, WriteMethod method) throws SQLException {
+    public static TargetTable open(
+            DataSource dataSource,
+            TableRef table,
+            WriteMode mode,
+            List<String> keyNames,
+            UnknownFieldPolicy unknownFields,
+            WriteMethod method)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             TableSchema schema = Catalog.load(connection, table);
             List<String> names = keyNames.isEmpty() ? schema.primaryKey() : keyNames;
             List<Column> keys = new ArrayList<>();
             for (String name : names) {
-                keys.add(schema.column(name).orElseThrow(() -> new SchemaException("key column \"" + name
-                    + "\" does not exist in table " + table + ": fix key.columns or add the column")));
+                keys.add(schema.column(name)
+                        .orElseThrow(() -> new SchemaException("key column \"" + name + "\" does not exist in table "
+                                + table + ": fix key.columns or add the column")));
             }
             if (mode == WriteMode.UPSERT && keys.isEmpty()) {
                 throw new SchemaException("write.mode=upsert needs a key, but table " + table + " has no primary key"
-                    + " and key.columns is empty: set key.columns to the columns of a unique constraint");
+                        + " and key.columns is empty: set key.columns to the columns of a unique constraint");
             }
-            boolean directCopy = mode == WriteMode.UPSERT && method == WriteMethod.COPY
-                && directCopyIsAnUpsert(connection, table, names);
+            boolean directCopy = mode == WriteMode.UPSERT
+                    && method == WriteMethod.COPY
+                    && directCopyIsAnUpsert(connection, table, names);
             if (mode == WriteMode.UPSERT && method == WriteMethod.COPY && !directCopy) {
-                LOG.info("upserts into {} go through a staging table: a plain COPY would not be an upsert there (no"
-                    + " immediate, non-partial unique index on exactly {}, or row security, rules or an identity"
-                    + " column)", table, names);
+                LOG.info(
+                        "upserts into {} go through a staging table: a plain COPY would not be an upsert there (no"
+                                + " immediate, non-partial unique index on exactly {}, or row security, rules or an identity"
+                                + " column)",
+                        table,
+                        names);
             }
             return new TargetTable(dataSource, schema, mode, keys, unknownFields, method, directCopy);
         }
@@ -107,7 +117,7 @@ public final class TargetTable {
      * column (COPY overrides it where INSERT refuses).
      */
     private static boolean directCopyIsAnUpsert(Connection connection, TableRef table, List<String> keys)
-        throws SQLException {
+            throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(DIRECT_COPY_SQL)) {
             ps.setArray(1, connection.createArrayOf("text", keys.toArray()));
             ps.setString(2, table.quoted());
@@ -125,11 +135,18 @@ public final class TargetTable {
      */
     public static TargetTable forConfig(DataSource dataSource, SinkConfig config) {
         try {
-            return open(dataSource, TableRef.parse(config.table()), config.writeMode(), config.keyColumns(),
-                config.unknownFields(), config.writeMethod());
+            return open(
+                    dataSource,
+                    TableRef.parse(config.table()),
+                    config.writeMode(),
+                    config.keyColumns(),
+                    config.unknownFields(),
+                    config.writeMethod());
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read table " + config.table() + " from "
-                + config.redactedPostgresUrl() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read table " + config.table() + " from " + config.redactedPostgresUrl() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -160,7 +177,7 @@ public final class TargetTable {
      */
     public Optional<Boolean> committed(long transactionId) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement ps = connection.prepareStatement("SELECT txid_status(?)")) {
+                PreparedStatement ps = connection.prepareStatement("SELECT txid_status(?)")) {
             ps.setLong(1, transactionId);
             try (ResultSet rs = ps.executeQuery()) {
                 String status = rs.next() ? rs.getString(1) : null;

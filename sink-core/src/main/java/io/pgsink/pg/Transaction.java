@@ -30,8 +30,7 @@ public final class Transaction implements AutoCloseable {
     private boolean committed;
     private boolean closed;
 
-    Transaction(Session session, long transactionId, List<PendingResult> resources,
-                 List<RecordOutcome> outcomes) {
+    Transaction(Session session, long transactionId, List<PendingResult> resources, List<RecordOutcome> outcomes) {
         this.transactionId = transactionId;
         this.session = session;
         this.resources = new ArrayList<>(resources);

@@ -6,5 +6,4 @@ package io.pgsink.schema;
  * @param element for arrays, the element's conversion; otherwise {@code null}
  * @param sqlType the type as PostgreSQL spells it ({@code format_type}), for messages
  */
-public record Column(String name, int index, ColumnType type, Column element, String sqlType, boolean notNull) {
-}
+public record Column(String name, int index, ColumnType type, Column element, String sqlType, boolean notNull) {}

@@ -1,8 +1,6 @@
 package io.pgsink.schema;
 
 import io.pgsink.model.TableRef;
-
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,6 @@ package io.pgsink.worker;
 
 import io.pgsink.SinkStats;
 import io.pgsink.write.WriteListener;
-
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,7 +49,14 @@ final class Counters {
     final AtomicLong retries = new AtomicLong();
 
     SinkStats snapshot(int target, long lag) {
-        return new SinkStats(recordsWritten.get(), recordsDeadLettered.get(), batchesCommitted.get(),
-            lastBatchRecords.get(), target, isolationWrites.get(), retries.get(), lag);
+        return new SinkStats(
+                recordsWritten.get(),
+                recordsDeadLettered.get(),
+                batchesCommitted.get(),
+                lastBatchRecords.get(),
+                target,
+                isolationWrites.get(),
+                retries.get(),
+                lag);
     }
 }

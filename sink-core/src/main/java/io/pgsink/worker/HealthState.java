@@ -1,7 +1,6 @@
 package io.pgsink.worker;
 
 import io.pgsink.Health;
-
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -10,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class HealthState {
 
     private final AtomicReference<Health> current =
-        new AtomicReference<>(new Health(Health.Status.STARTING, "starting"));
+            new AtomicReference<>(new Health(Health.Status.STARTING, "starting"));
     private final Set<Integer> retryingLanes = ConcurrentHashMap.newKeySet();
 
     Health get() {
@@ -50,18 +49,18 @@ final class HealthState {
     }
 
     void failed(String why) {
-        current.updateAndGet(now -> now.status() == Health.Status.STOPPED ? now
-            : new Health(Health.Status.FAILED, why));
+        current.updateAndGet(
+                now -> now.status() == Health.Status.STOPPED ? now : new Health(Health.Status.FAILED, why));
     }
 
     void stopped() {
-        current.updateAndGet(now -> now.status() == Health.Status.FAILED ? now
-            : new Health(Health.Status.STOPPED, "stopped"));
+        current.updateAndGet(
+                now -> now.status() == Health.Status.FAILED ? now : new Health(Health.Status.STOPPED, "stopped"));
     }
 
     /** FAILED and STOPPED are final: nothing but a restart leaves them. */
     private void transition(Health next) {
-        current.updateAndGet(now -> now.status() == Health.Status.FAILED || now.status() == Health.Status.STOPPED
-            ? now : next);
+        current.updateAndGet(
+                now -> now.status() == Health.Status.FAILED || now.status() == Health.Status.STOPPED ? now : next);
     }
 }

@@ -8,7 +8,6 @@ import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.write.BatchWriter;
 import io.pgsink.write.FatalWriteException;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,13 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,11 +61,15 @@ final class Lane {
      * A batch this lane finished: every record handled, except those of {@code moved}, partitions taken from this
      * worker meanwhile, whose records were left to their next owner and whose offsets must not be committed.
      */
-    record Completion(Lane lane, Batch batch, Map<PartitionRef, Long> lastOffsets, Set<PartitionRef> moved) {
-    }
+    record Completion(Lane lane, Batch batch, Map<PartitionRef, Long> lastOffsets, Set<PartitionRef> moved) {}
 
-    Lane(int id, Batcher batcher, BatchWriter writer, Queue<Completion> completions, HealthState health,
-         Ownership ownership) {
+    Lane(
+            int id,
+            Batcher batcher,
+            BatchWriter writer,
+            Queue<Completion> completions,
+            HealthState health,
+            Ownership ownership) {
         this.id = id;
         this.ownership = ownership;
         this.batcher = batcher;
@@ -124,7 +127,8 @@ final class Lane {
             List<SinkRecord> rest = new ArrayList<>(batch.records());
             rest.removeIf(r -> partitions.contains(r.partitionRef()));
             if (!rest.isEmpty()) {
-                kept.add(new Batch(rest, rest.stream().mapToLong(SinkRecord::sizeInBytes).sum(), batch.cutBySize()));
+                kept.add(new Batch(
+                        rest, rest.stream().mapToLong(SinkRecord::sizeInBytes).sum(), batch.cutBySize()));
             }
         }
         ready.clear();
@@ -191,8 +195,11 @@ final class Lane {
         inFlight.add(thread.submit(() -> run(batch, lastOffsets, decoded, () -> ownership.movedSince(owned))));
     }
 
-    private void run(Batch batch, Map<PartitionRef, Long> lastOffsets, Future<DecodedBatch> decoded,
-                     Supplier<Set<PartitionRef>> moved) {
+    private void run(
+            Batch batch,
+            Map<PartitionRef, Long> lastOffsets,
+            Future<DecodedBatch> decoded,
+            Supplier<Set<PartitionRef>> moved) {
         if (failed || stopping) {
             return;
         }
@@ -210,9 +217,13 @@ final class Lane {
                 target.failed();
             }
             if (LOG.isDebugEnabled()) {
-                LOG.debug("lane {}: wrote {} records ({}) after waiting {} ms for decoding, in {} ms", id,
-                    batch.size(), batch.cutBySize() ? "cut by size" : "due", (writeStart - waitStart) / 1_000_000,
-                    (System.nanoTime() - writeStart) / 1_000_000);
+                LOG.debug(
+                        "lane {}: wrote {} records ({}) after waiting {} ms for decoding, in {} ms",
+                        id,
+                        batch.size(),
+                        batch.cutBySize() ? "cut by size" : "due",
+                        (writeStart - waitStart) / 1_000_000,
+                        (System.nanoTime() - writeStart) / 1_000_000);
             }
             if (target.records() != before) {
                 LOG.debug("lane {}: batch size target {} -> {}", id, before, target.records());
@@ -248,7 +259,10 @@ final class Lane {
     private void fail(String message, Exception e) {
         failed = true;
         health.failed(message);
-        LOG.error("writer lane {} stopped; its partitions are paused and their offsets not committed: {}", id,
-            message, e);
+        LOG.error(
+                "writer lane {} stopped; its partitions are paused and their offsets not committed: {}",
+                id,
+                message,
+                e);
     }
 }

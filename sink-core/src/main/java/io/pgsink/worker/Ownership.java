@@ -1,7 +1,6 @@
 package io.pgsink.worker;
 
 import io.pgsink.model.PartitionRef;
-
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -4,7 +4,6 @@ import io.pgsink.Health;
 import io.pgsink.consume.RecordHandler;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,8 +29,12 @@ final class Pipeline implements RecordHandler {
     private final HealthState health;
     private final Ownership ownership;
 
-    Pipeline(List<Lane> lanes, ConcurrentLinkedQueue<Lane.Completion> completions, long bufferMaxBytes,
-             HealthState health, Ownership ownership) {
+    Pipeline(
+            List<Lane> lanes,
+            ConcurrentLinkedQueue<Lane.Completion> completions,
+            long bufferMaxBytes,
+            HealthState health,
+            Ownership ownership) {
         this.lanes = List.copyOf(lanes);
         this.ownership = ownership;
         this.health = health;

@@ -5,7 +5,6 @@ import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.KafkaDeadLetterSink;
 import io.pgsink.pg.ConnectionPool;
 import io.pgsink.pg.TargetTable;
-
 import java.util.List;
 
 /**

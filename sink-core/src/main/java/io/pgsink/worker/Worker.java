@@ -13,7 +13,6 @@ import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.write.BatchWriter;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,8 +71,13 @@ public final class Worker implements AutoCloseable {
             Worker worker = new Worker(config, resources, parts, workerId);
             worker.pollThread.start();
             worker.health.running();
-            LOG.info("pgsink worker started: topics {} -> table {} ({} mode, key {}), {} writer lane(s)",
-                config.topics(), config.table(), config.writeMode(), table.keyDescription(), parts.lanes().size());
+            LOG.info(
+                    "pgsink worker started: topics {} -> table {} ({} mode, key {}), {} writer lane(s)",
+                    config.topics(),
+                    config.table(),
+                    config.writeMode(),
+                    table.keyDescription(),
+                    parts.lanes().size());
             return worker;
         } catch (RuntimeException e) {
             List<Exception> failures = new ArrayList<>();
@@ -88,7 +92,8 @@ public final class Worker implements AutoCloseable {
     }
 
     public SinkStats stats() {
-        int target = (int) lanes.stream().mapToInt(Lane::targetRecords).average().orElse(0);
+        int target =
+                (int) lanes.stream().mapToInt(Lane::targetRecords).average().orElse(0);
         return counters.snapshot(target, lag.records());
     }
 
@@ -140,8 +145,11 @@ public final class Worker implements AutoCloseable {
         if (config.batchTargetLatency().isZero()) {
             return SizeTarget.fixed(config.batchMaxRecords());
         }
-        return new AdaptiveSizeTarget(Clock.systemUTC(), Math.min(ADAPTIVE_START, config.batchMaxRecords()),
-            config.batchMaxRecords(), config.batchTargetLatency());
+        return new AdaptiveSizeTarget(
+                Clock.systemUTC(),
+                Math.min(ADAPTIVE_START, config.batchMaxRecords()),
+                config.batchMaxRecords(),
+                config.batchTargetLatency());
     }
 
     /** The stages that carry records, built once the resources are open. */
@@ -154,14 +162,21 @@ public final class Worker implements AutoCloseable {
             Ownership ownership = new Ownership();
             List<Lane> lanes = new ArrayList<>();
             for (int i = 0; i < config.writeConcurrency(); i++) {
-                Batcher batcher = new Batcher(Clock.systemUTC(), sizeTarget(config), config.batchMaxBytes(),
-                    config.batchLinger());
-                BatchWriter writer = new BatchWriter(table, deadLetters, new RetryPolicy(RETRY_INITIAL, RETRY_MAX,
-                    config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()), counters.listener(health.lane(i)));
+                Batcher batcher = new Batcher(
+                        Clock.systemUTC(), sizeTarget(config), config.batchMaxBytes(), config.batchLinger());
+                BatchWriter writer = new BatchWriter(
+                        table,
+                        deadLetters,
+                        new RetryPolicy(
+                                RETRY_INITIAL, RETRY_MAX, config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()),
+                        counters.listener(health.lane(i)));
                 lanes.add(new Lane(i, batcher, writer, completions, health, ownership));
             }
-            return new WorkerParts(lanes, new Pipeline(lanes, completions, config.bufferMaxBytes(), health, ownership),
-                health, counters);
+            return new WorkerParts(
+                    lanes,
+                    new Pipeline(lanes, completions, config.bufferMaxBytes(), health, ownership),
+                    health,
+                    counters);
         }
     }
 }

@@ -16,7 +16,6 @@ import io.pgsink.pg.FailureDescription;
 import io.pgsink.pg.Session;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.pg.Transaction;
-
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -87,7 +86,7 @@ public final class BatchWriter implements AutoCloseable {
      * them either. What remains unprotected is the moment between the check and the COMMIT reaching the server.
      */
     public long write(Batch batch, DecodedBatch prepared, Supplier<Set<PartitionRef>> moved)
-        throws FatalWriteException, InterruptedException {
+            throws FatalWriteException, InterruptedException {
         long retriesBefore = retried;
         List<SinkRecord> records = batch.records();
         List<Rejection> rejections = new ArrayList<>();
@@ -107,9 +106,12 @@ public final class BatchWriter implements AutoCloseable {
                 } catch (PartitionsMovedException e) {
                     lost = union(lost, e.partitions());
                     Set<PartitionRef> gone = lost;
-                    LOG.warn("partitions {} moved to another owner while a batch was being written; its transaction"
-                        + " was rolled back and their records are left to the new owner", gone);
-                    remaining = remaining.select(i -> !settled.get(i) && !gone.contains(records.get(i).partitionRef()));
+                    LOG.warn(
+                            "partitions {} moved to another owner while a batch was being written; its transaction"
+                                    + " was rolled back and their records are left to the new owner",
+                            gone);
+                    remaining = remaining.select(i ->
+                            !settled.get(i) && !gone.contains(records.get(i).partitionRef()));
                 }
             }
         } finally {
@@ -123,7 +125,9 @@ public final class BatchWriter implements AutoCloseable {
         int kept = records.size();
         if (!gone.isEmpty()) {
             rejections.removeIf(r -> gone.contains(r.record().partitionRef()));
-            kept = (int) records.stream().filter(r -> !gone.contains(r.partitionRef())).count();
+            kept = (int) records.stream()
+                    .filter(r -> !gone.contains(r.partitionRef()))
+                    .count();
         }
         if (!rejections.isEmpty()) {
             deadLetter(kept, rejections);
@@ -156,7 +160,7 @@ public final class BatchWriter implements AutoCloseable {
 
     /** Bisection: about k·log2(n) sub-batch writes to find k bad records among n. */
     private void isolate(DecodedBatch batch, List<SinkRecord> records, List<Rejection> rejections, int depth)
-        throws FatalWriteException, InterruptedException, PartitionsMovedException {
+            throws FatalWriteException, InterruptedException, PartitionsMovedException {
         SQLException poison = writeRetryingTransient(batch);
         List<Integer> indexes = batch.rowIndexes();
         if (poison == null) {
@@ -176,7 +180,7 @@ public final class BatchWriter implements AutoCloseable {
 
     /** Writes and commits; returns the poison failure, or null once committed; throws when fatal. */
     private SQLException writeRetryingTransient(DecodedBatch batch)
-        throws FatalWriteException, InterruptedException, PartitionsMovedException {
+            throws FatalWriteException, InterruptedException, PartitionsMovedException {
         long failingSince = 0;
         for (int attempt = 1; ; attempt++) {
             checkOwned(batch);
@@ -211,7 +215,7 @@ public final class BatchWriter implements AutoCloseable {
      * a batch that did commit must not be written again (insert mode would duplicate or dead-letter it).
      */
     private boolean committedAfterAll(CommitUnknownException unknown, int attempt, long failingSince)
-        throws FatalWriteException, InterruptedException {
+            throws FatalWriteException, InterruptedException {
         SQLException last = unknown;
         for (int a = attempt; ; a++) {
             retryLater(last, a, failingSince);
@@ -223,8 +227,10 @@ public final class BatchWriter implements AutoCloseable {
                 last = unknown;
             } catch (SQLException e) {
                 if (FailureClassifier.classify(e) != FailureKind.TRANSIENT) {
-                    throw new FatalWriteException("cannot tell whether a batch committed: "
-                        + FailureDescription.of(e).withAdvice(), e);
+                    throw new FatalWriteException(
+                            "cannot tell whether a batch committed: "
+                                    + FailureDescription.of(e).withAdvice(),
+                            e);
                 }
                 last = e;
             }
@@ -233,7 +239,7 @@ public final class BatchWriter implements AutoCloseable {
 
     private void commit(DecodedBatch batch) throws SQLException, PartitionsMovedException {
         try (Transaction results = session().write(batch)) {
-            results.forEachRemaining(outcome -> { });
+            results.forEachRemaining(outcome -> {});
             checkOwned(batch); // closing the results uncommitted rolls the transaction back
             results.commit();
         }
@@ -241,7 +247,7 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     private void retryLater(SQLException e, int attempt, long failingSince)
-        throws FatalWriteException, InterruptedException {
+            throws FatalWriteException, InterruptedException {
         FailureDescription description = FailureDescription.of(e);
         // 25006: the server is read-only (a failed-over primary); 08: the connection is gone, possibly without the
         // pool noticing (COPY runs on the unwrapped connection). Neither connection may be used again.
@@ -249,24 +255,35 @@ public final class BatchWriter implements AutoCloseable {
         discardSession(state != null && (state.equals("25006") || state.startsWith("08")));
         retried++;
         listener.retrying("database write failing transiently (attempt " + attempt + "): " + description.message()
-            + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
-        LOG.warn("transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",
-            attempt, description.sqlState(), description.message());
+                + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
+        LOG.warn(
+                "transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",
+                attempt,
+                description.sqlState(),
+                description.message());
         if (!retries.awaitRetry(attempt, failingSince)) {
-            throw new FatalWriteException("the database kept failing past write.retry.budget.ms (" + attempt
-                + " attempts, last: " + description.message() + "); nothing was skipped: restart the worker once"
-                + " the database is healthy", e);
+            throw new FatalWriteException(
+                    "the database kept failing past write.retry.budget.ms (" + attempt
+                            + " attempts, last: " + description.message()
+                            + "); nothing was skipped: restart the worker once"
+                            + " the database is healthy",
+                    e);
         }
     }
 
-    private void deadLetter(int batchSize, List<Rejection> rejections) throws FatalWriteException, InterruptedException {
+    private void deadLetter(int batchSize, List<Rejection> rejections)
+            throws FatalWriteException, InterruptedException {
         // Duplicate keys do not count: in insert mode, records replayed after a crash all fail with 23505.
-        List<Rejection> notDuplicates = rejections.stream().filter(r -> !"23505".equals(r.sqlState())).toList();
+        List<Rejection> notDuplicates =
+                rejections.stream().filter(r -> !"23505".equals(r.sqlState())).toList();
         if (notDuplicates.size() == batchSize && batchSize >= ALL_POISON_MIN_RECORDS) {
             Rejection first = notDuplicates.get(0);
-            throw new FatalWriteException("every record of a batch of " + batchSize + " was rejected (first: "
-                + first.reason() + "): this looks like a schema or mapping problem, not bad data; nothing was"
-                + " dead-lettered. Fix the table or the producer and restart the worker", null);
+            throw new FatalWriteException(
+                    "every record of a batch of " + batchSize + " was rejected (first: "
+                            + first.reason()
+                            + "): this looks like a schema or mapping problem, not bad data; nothing was"
+                            + " dead-lettered. Fix the table or the producer and restart the worker",
+                    null);
         }
         try {
             deadLetters.send(rejections);
@@ -274,20 +291,32 @@ public final class BatchWriter implements AutoCloseable {
             throw new FatalWriteException(e.getMessage(), e);
         }
         for (Rejection r : rejections) {
-            LOG.warn("dead-lettered {}: {} failure{}: {}", r.record().coordinates(), r.kind(),
-                r.sqlState() == null ? "" : " (SQLSTATE " + r.sqlState() + ")", r.reason());
+            LOG.warn(
+                    "dead-lettered {}: {} failure{}: {}",
+                    r.record().coordinates(),
+                    r.kind(),
+                    r.sqlState() == null ? "" : " (SQLSTATE " + r.sqlState() + ")",
+                    r.reason());
         }
     }
 
     private static Rejection decodeRejection(SinkRecord record, DecodeException e) {
-        return new Rejection(record, FailureKind.POISON, null, e.getMessage(), e.getClass().getName(), null,
-            e.column(), null, 0);
+        return new Rejection(
+                record, FailureKind.POISON, null, e.getMessage(), e.getClass().getName(), null, e.column(), null, 0);
     }
 
     private static Rejection sqlRejection(SinkRecord record, SQLException e, int attempts) {
         FailureDescription d = FailureDescription.of(e);
-        return new Rejection(record, FailureKind.POISON, d.sqlState(), d.message(), e.getClass().getName(), d.table(),
-            d.column(), d.constraint(), attempts);
+        return new Rejection(
+                record,
+                FailureKind.POISON,
+                d.sqlState(),
+                d.message(),
+                e.getClass().getName(),
+                d.table(),
+                d.column(),
+                d.constraint(),
+                attempts);
     }
 
     private Session session() throws SQLException {

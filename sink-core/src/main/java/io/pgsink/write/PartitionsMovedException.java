@@ -1,7 +1,6 @@
 package io.pgsink.write;
 
 import io.pgsink.model.PartitionRef;
-
 import java.util.Set;
 
 /**

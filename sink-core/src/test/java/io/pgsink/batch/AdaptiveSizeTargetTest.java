@@ -1,10 +1,9 @@
 package io.pgsink.batch;
 
-import io.pgsink.testing.ManualClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgsink.testing.ManualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -102,8 +101,8 @@ class AdaptiveSizeTargetTest {
     @Test
     void rejectsNonsenseBounds() {
         assertThatThrownBy(() -> new AdaptiveSizeTarget(clock, 0, 10, Duration.ofMillis(1)))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AdaptiveSizeTarget(clock, 10, 5, Duration.ofMillis(1)))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,10 +1,9 @@
 package io.pgsink.batch;
 
-import io.pgsink.model.SinkRecord;
-import io.pgsink.testing.ManualClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgsink.model.SinkRecord;
+import io.pgsink.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -94,8 +93,9 @@ class BatcherTest {
     void batchReportsLastOffsetPerPartition() {
         Batch batch = new Batch(List.of(record(0, 5, 1), record(1, 7, 1), record(0, 6, 1)), 3, false);
 
-        assertThat(batch.lastOffsets()).hasSize(2)
-            .containsEntry(new io.pgsink.model.PartitionRef("t", 0), 6L)
-            .containsEntry(new io.pgsink.model.PartitionRef("t", 1), 7L);
+        assertThat(batch.lastOffsets())
+                .hasSize(2)
+                .containsEntry(new io.pgsink.model.PartitionRef("t", 0), 6L)
+                .containsEntry(new io.pgsink.model.PartitionRef("t", 1), 7L);
     }
 }

@@ -26,7 +26,8 @@ class ConfigurationDocTest {
         String checkedIn = Files.exists(CHECKED_IN) ? Files.readString(CHECKED_IN, StandardCharsets.UTF_8) : "";
 
         assertThat(checkedIn)
-                .as("docs/configuration.md is stale or missing; regenerate it from the catalog with:%n  %s",
+                .as(
+                        "docs/configuration.md is stale or missing; regenerate it from the catalog with:%n  %s",
                         ReferenceDoc.REGENERATE_COMMAND)
                 .isEqualTo(generated);
     }

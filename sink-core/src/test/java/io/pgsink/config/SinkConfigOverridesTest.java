@@ -13,20 +13,35 @@ class SinkConfigOverridesTest {
     @Test
     void collectsPassThroughSettingsWithThePrefixStripped() {
         SinkConfig config = SinkConfig.parse(minimalWith(
-                "kafka.consumer.max.poll.records", " 500 ", "kafka.consumer.auto.offset.reset", "earliest",
-                "postgres.pool.maximumPoolSize", "4", "postgres.pool.dataSource.reWriteBatchedInserts", "true"));
+                "kafka.consumer.max.poll.records",
+                " 500 ",
+                "kafka.consumer.auto.offset.reset",
+                "earliest",
+                "postgres.pool.maximumPoolSize",
+                "4",
+                "postgres.pool.dataSource.reWriteBatchedInserts",
+                "true"));
 
         assertThat(config.consumerOverrides())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("max.poll.records", "500", "auto.offset.reset", "earliest"));
-        assertThat(config.poolOverrides()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("maximumPoolSize", "4", "dataSource.reWriteBatchedInserts", "true"));
+        assertThat(config.poolOverrides())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("maximumPoolSize", "4", "dataSource.reWriteBatchedInserts", "true"));
     }
 
     @Test
     void rejectsConsumerSettingsThatPgsinkManages() {
-        assertThat(problemsOf(minimalWith("kafka.consumer.enable.auto.commit", "true",
-                "kafka.consumer.group.id", "other", "kafka.consumer.bootstrap.servers", "k:9092",
-                "kafka.consumer.key.deserializer", "x", "kafka.consumer.value.deserializer", "y")))
+        assertThat(problemsOf(minimalWith(
+                        "kafka.consumer.enable.auto.commit",
+                        "true",
+                        "kafka.consumer.group.id",
+                        "other",
+                        "kafka.consumer.bootstrap.servers",
+                        "k:9092",
+                        "kafka.consumer.key.deserializer",
+                        "x",
+                        "kafka.consumer.value.deserializer",
+                        "y")))
                 .containsExactly(
                         "kafka.consumer.bootstrap.servers: pgsink manages this setting; "
                                 + "set kafka.bootstrap.servers instead",
@@ -41,8 +56,13 @@ class SinkConfigOverridesTest {
 
     @Test
     void rejectsPoolSettingsThatPgsinkManagesAndEmptyValues() {
-        assertThat(problemsOf(minimalWith("postgres.pool.jdbcUrl", "jdbc:postgresql://x/y",
-                "postgres.pool.autoCommit", "true", "kafka.consumer.client.id", " ")))
+        assertThat(problemsOf(minimalWith(
+                        "postgres.pool.jdbcUrl",
+                        "jdbc:postgresql://x/y",
+                        "postgres.pool.autoCommit",
+                        "true",
+                        "kafka.consumer.client.id",
+                        " ")))
                 .containsExactly(
                         "kafka.consumer.client.id: empty value; set a value or remove the key",
                         "postgres.pool.autoCommit: pgsink manages this setting; "
@@ -61,8 +81,17 @@ class SinkConfigOverridesTest {
     void environmentWinsOverTheFileAndMapsVariableNames() {
         Map<String, String> merged = SinkConfig.withEnvironment(
                 minimalWith("batch.max.records", "100", "postgres.password", "from-file"),
-                Map.of("PGSINK_BATCH_MAX_RECORDS", "200", "PGSINK_POSTGRES_PASSWORD", "from-env",
-                        "PGSINK_KAFKA_GROUP_ID", "env-group", "PATH", "/usr/bin", "pgsink_table", "ignored"));
+                Map.of(
+                        "PGSINK_BATCH_MAX_RECORDS",
+                        "200",
+                        "PGSINK_POSTGRES_PASSWORD",
+                        "from-env",
+                        "PGSINK_KAFKA_GROUP_ID",
+                        "env-group",
+                        "PATH",
+                        "/usr/bin",
+                        "pgsink_table",
+                        "ignored"));
 
         SinkConfig config = SinkConfig.parse(merged);
 
@@ -74,31 +103,36 @@ class SinkConfigOverridesTest {
 
     @Test
     void environmentMapsPassThroughSettingsToTheirNamingConventions() {
-        Map<String, String> merged = SinkConfig.withEnvironment(minimal(), Map.of(
-                "PGSINK_KAFKA_CONSUMER_MAX_POLL_RECORDS", "50",
-                "PGSINK_POSTGRES_POOL_MAXIMUM_POOL_SIZE", "8"));
+        Map<String, String> merged = SinkConfig.withEnvironment(
+                minimal(),
+                Map.of(
+                        "PGSINK_KAFKA_CONSUMER_MAX_POLL_RECORDS", "50",
+                        "PGSINK_POSTGRES_POOL_MAXIMUM_POOL_SIZE", "8"));
 
-        assertThat(merged).containsEntry("kafka.consumer.max.poll.records", "50")
+        assertThat(merged)
+                .containsEntry("kafka.consumer.max.poll.records", "50")
                 .containsEntry("postgres.pool.maximumPoolSize", "8");
         assertThat(SinkConfig.parse(merged).poolOverrides()).containsEntry("maximumPoolSize", "8");
     }
 
     @Test
     void unknownPgsinkVariableIsReportedUnderItsOwnName() {
-        Map<String, String> merged = SinkConfig.withEnvironment(minimal(), Map.of(
-                "PGSINK_BATCH_MAX_RECORD", "10", "PGSINK_NOTHING_LIKE_IT", "x"));
+        Map<String, String> merged = SinkConfig.withEnvironment(
+                minimal(), Map.of("PGSINK_BATCH_MAX_RECORD", "10", "PGSINK_NOTHING_LIKE_IT", "x"));
 
-        assertThat(problemsOf(merged)).containsExactly(
-                "PGSINK_BATCH_MAX_RECORD: unknown environment variable; did you mean PGSINK_BATCH_MAX_RECORDS?",
-                "PGSINK_NOTHING_LIKE_IT: unknown environment variable; see docs/configuration.md, and pass Kafka "
-                        + "consumer or HikariCP settings as PGSINK_KAFKA_CONSUMER_<NAME> or "
-                        + "PGSINK_POSTGRES_POOL_<NAME>");
+        assertThat(problemsOf(merged))
+                .containsExactly(
+                        "PGSINK_BATCH_MAX_RECORD: unknown environment variable; did you mean PGSINK_BATCH_MAX_RECORDS?",
+                        "PGSINK_NOTHING_LIKE_IT: unknown environment variable; see docs/configuration.md, and pass Kafka "
+                                + "consumer or HikariCP settings as PGSINK_KAFKA_CONSUMER_<NAME> or "
+                                + "PGSINK_POSTGRES_POOL_<NAME>");
     }
 
     @Test
     void everyCatalogKeyHasAnEnvironmentVariableThatMapsBackToIt() {
-        assertThat(ConfigCatalog.keys()).allSatisfy(key ->
-                assertThat(EnvironmentOverrides.keyFor(key.envName())).isEqualTo(key.name()));
+        assertThat(ConfigCatalog.keys())
+                .allSatisfy(key ->
+                        assertThat(EnvironmentOverrides.keyFor(key.envName())).isEqualTo(key.name()));
         assertThat(ConfigCatalog.find("input.unknown.fields").orElseThrow().envName())
                 .isEqualTo("PGSINK_INPUT_UNKNOWN_FIELDS");
     }

@@ -65,11 +65,32 @@ class SinkConfigTest {
     @Test
     void parsesEveryKeyTrimmingValuesAndListItems() {
         SinkConfig config = SinkConfig.parse(minimalWith(
-                "kafka.topics", " orders , payments ", "postgres.user", " sink ", "postgres.password", "s3cret",
-                "table", "orders", "write.mode", "UPSERT", "key.columns", "tenant_id, order_id",
-                "input.unknown.fields", "reject", "batch.max.records", "100", "batch.max.bytes", "1048576",
-                "batch.linger.ms", "0", "write.concurrency", "4", "buffer.max.bytes", "2097152",
-                "shutdown.timeout.ms", "1000"));
+                "kafka.topics",
+                " orders , payments ",
+                "postgres.user",
+                " sink ",
+                "postgres.password",
+                "s3cret",
+                "table",
+                "orders",
+                "write.mode",
+                "UPSERT",
+                "key.columns",
+                "tenant_id, order_id",
+                "input.unknown.fields",
+                "reject",
+                "batch.max.records",
+                "100",
+                "batch.max.bytes",
+                "1048576",
+                "batch.linger.ms",
+                "0",
+                "write.concurrency",
+                "4",
+                "buffer.max.bytes",
+                "2097152",
+                "shutdown.timeout.ms",
+                "1000"));
 
         assertThat(config.topics()).containsExactly("orders", "payments");
         assertThat(config.postgresUser()).isEqualTo("sink");
@@ -93,14 +114,15 @@ class SinkConfigTest {
                 .hasMessageStartingWith("Invalid pgsink configuration (5 problems):\n- kafka.bootstrap.servers: ")
                 .hasMessageContaining("\n- kafka.group.id: missing; set the Kafka consumer group id, "
                         + "e.g. kafka.group.id=orders-sink")
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
-                        "kafka.bootstrap.servers: missing; set the Kafka brokers to connect to, "
-                                + "e.g. kafka.bootstrap.servers=kafka-1:9092,kafka-2:9092",
-                        "kafka.group.id: missing; set the Kafka consumer group id, e.g. kafka.group.id=orders-sink",
-                        "kafka.topics: missing; set the topics to read, e.g. kafka.topics=orders,payments",
-                        "postgres.url: missing; set the PostgreSQL JDBC URL, "
-                                + "e.g. postgres.url=jdbc:postgresql://db:5432/app",
-                        "table: missing; set the target table, e.g. table=public.orders"));
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactly(
+                                "kafka.bootstrap.servers: missing; set the Kafka brokers to connect to, "
+                                        + "e.g. kafka.bootstrap.servers=kafka-1:9092,kafka-2:9092",
+                                "kafka.group.id: missing; set the Kafka consumer group id, e.g. kafka.group.id=orders-sink",
+                                "kafka.topics: missing; set the topics to read, e.g. kafka.topics=orders,payments",
+                                "postgres.url: missing; set the PostgreSQL JDBC URL, "
+                                        + "e.g. postgres.url=jdbc:postgresql://db:5432/app",
+                                "table: missing; set the target table, e.g. table=public.orders"));
     }
 
     @Test
@@ -119,8 +141,15 @@ class SinkConfigTest {
 
     @Test
     void rejectsOutOfRangeValuesInsteadOfClampingThem() {
-        assertThat(problemsOf(minimalWith("batch.max.records", "0", "write.concurrency", "65",
-                "batch.linger.ms", "-1", "batch.max.bytes", "99999999999999999999")))
+        assertThat(problemsOf(minimalWith(
+                        "batch.max.records",
+                        "0",
+                        "write.concurrency",
+                        "65",
+                        "batch.linger.ms",
+                        "-1",
+                        "batch.max.bytes",
+                        "99999999999999999999")))
                 .containsExactly(
                         "batch.max.records: \"0\" is out of range; set a whole number between 1 and 1000000",
                         "batch.max.bytes: \"99999999999999999999\" is out of range; set a whole number of bytes "
@@ -146,8 +175,15 @@ class SinkConfigTest {
 
     @Test
     void rejectsMalformedTextAndListValues() {
-        assertThat(problemsOf(minimalWith("kafka.bootstrap.servers", "kafka-1", "kafka.topics", "orders,,payments",
-                "table", "a.b.c", "key.columns", "id,id")))
+        assertThat(problemsOf(minimalWith(
+                        "kafka.bootstrap.servers",
+                        "kafka-1",
+                        "kafka.topics",
+                        "orders,,payments",
+                        "table",
+                        "a.b.c",
+                        "key.columns",
+                        "id,id")))
                 .containsExactly(
                         "kafka.bootstrap.servers: \"kafka-1\" is not host:port pairs, comma separated; "
                                 + "list the brokers like kafka-1:9092,kafka-2:9092",
@@ -187,8 +223,8 @@ class SinkConfigTest {
 
     @Test
     void reportsProblemsOfDifferentKindsTogether() {
-        Map<String, String> properties = minimalWith("batch.max.records", "abc", "write.mode", "merge",
-                "tabel", "orders");
+        Map<String, String> properties =
+                minimalWith("batch.max.records", "abc", "write.mode", "merge", "tabel", "orders");
         properties.remove("kafka.group.id");
 
         assertThatThrownBy(() -> SinkConfig.parse(properties))

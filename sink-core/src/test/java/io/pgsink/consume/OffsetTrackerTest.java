@@ -1,9 +1,8 @@
 package io.pgsink.consume;
 
-import io.pgsink.model.PartitionRef;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgsink.model.PartitionRef;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;

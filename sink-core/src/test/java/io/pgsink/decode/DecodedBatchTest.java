@@ -1,11 +1,10 @@
 package io.pgsink.decode;
 
-import io.pgsink.schema.Column;
-import io.pgsink.schema.ColumnType;
-
 import static io.pgsink.testing.TestRecords.columns;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgsink.schema.Column;
+import io.pgsink.schema.ColumnType;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -23,24 +22,36 @@ class DecodedBatchTest {
     }
 
     private static List<List<Integer>> indexes(List<List<Row>> generations) {
-        return generations.stream().map(g -> g.stream().map(Row::index).toList()).toList();
+        return generations.stream()
+                .map(g -> g.stream().map(Row::index).toList())
+                .toList();
     }
 
     @Test
     void rowsWithoutRepeatedKeysAreOneGenerationInOrder() {
-        DecodedBatch batch = new DecodedBatch(List.of(row(0, "a", "1"), row(1, "b", "1"), row(2, "c", "1")),
-            Map.of(), List.of(KEY_A));
+        DecodedBatch batch = new DecodedBatch(
+                List.of(row(0, "a", "1"), row(1, "b", "1"), row(2, "c", "1")), Map.of(), List.of(KEY_A));
 
         assertThat(indexes(batch.generations())).containsExactly(List.of(0, 1, 2));
     }
 
     @Test
     void theLastVersionOfAKeyWinsWhenItSetsEveryColumnTheEarlierOnesSet() {
-        DecodedBatch batch = new DecodedBatch(List.of(row(0, "a", "1"), row(1, "b", "1"), row(2, "a", "2"),
-            row(3, "c", "1"), row(4, "a", "3"), row(5, "b", "2")), Map.of(), List.of(KEY_A));
+        DecodedBatch batch = new DecodedBatch(
+                List.of(
+                        row(0, "a", "1"),
+                        row(1, "b", "1"),
+                        row(2, "a", "2"),
+                        row(3, "c", "1"),
+                        row(4, "a", "3"),
+                        row(5, "b", "2")),
+                Map.of(),
+                List.of(KEY_A));
 
         assertThat(indexes(batch.generations())).containsExactly(List.of(3, 4, 5));
-        assertThat(batch.rowIndexes()).as("every record still counts as written").hasSize(6);
+        assertThat(batch.rowIndexes())
+                .as("every record still counts as written")
+                .hasSize(6);
     }
 
     @Test
@@ -52,15 +63,16 @@ class DecodedBatchTest {
         Row partialLast = new Row(4, columns(0, 2), new String[] {"a", null, "w"});
 
         assertThat(indexes(new DecodedBatch(List.of(full, partial, other), Map.of(), List.of(KEY_A)).generations()))
-            .containsExactly(List.of(0, 2), List.of(1));
-        assertThat(indexes(new DecodedBatch(List.of(partial, other, fullAgain, partialLast), Map.of(),
-            List.of(KEY_A)).generations())).containsExactly(List.of(2, 3), List.of(4));
+                .containsExactly(List.of(0, 2), List.of(1));
+        assertThat(indexes(new DecodedBatch(List.of(partial, other, fullAgain, partialLast), Map.of(), List.of(KEY_A))
+                        .generations()))
+                .containsExactly(List.of(2, 3), List.of(4));
     }
 
     @Test
     void aCompositeKeyRepeatsOnlyWhenEveryColumnDoes() {
-        DecodedBatch batch = new DecodedBatch(List.of(row(0, "a", "1"), row(1, "a", "2"), row(2, "a", "1")),
-            Map.of(), List.of(KEY_A, KEY_B));
+        DecodedBatch batch = new DecodedBatch(
+                List.of(row(0, "a", "1"), row(1, "a", "2"), row(2, "a", "1")), Map.of(), List.of(KEY_A, KEY_B));
 
         assertThat(indexes(batch.generations())).containsExactly(List.of(1, 2));
     }
@@ -76,11 +88,14 @@ class DecodedBatchTest {
     void keysEqualToTheDatabaseButSpelledDifferentlyAreOneKey() {
         Column at = new Column("at", 0, ColumnType.TIMESTAMPTZ, null, "timestamp with time zone", true);
         Column amount = new Column("amount", 1, ColumnType.NUMERIC, null, "numeric", true);
-        DecodedBatch batch = new DecodedBatch(List.of(
-            row(0, "2024-05-01T12:00:00Z", "1.50"),
-            row(1, "2024-05-01T14:00:00.000+02:00", "1.5"),
-            row(2, "2024-05-01T12:00:00+00:00", "2"),
-            row(3, "2024-05-01T12:00:00.1Z", "1.5")), Map.of(), List.of(at, amount));
+        DecodedBatch batch = new DecodedBatch(
+                List.of(
+                        row(0, "2024-05-01T12:00:00Z", "1.50"),
+                        row(1, "2024-05-01T14:00:00.000+02:00", "1.5"),
+                        row(2, "2024-05-01T12:00:00+00:00", "2"),
+                        row(3, "2024-05-01T12:00:00.1Z", "1.5")),
+                Map.of(),
+                List.of(at, amount));
 
         // 0 and 1 are one key (same instant, same number), superseded by nothing else; 2 and 3 differ.
         assertThat(indexes(batch.generations())).containsExactly(List.of(1, 2, 3));

@@ -1,16 +1,15 @@
 package io.pgsink.decode;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsink.model.TableRef;
 import io.pgsink.schema.Column;
 import io.pgsink.schema.ColumnType;
 import io.pgsink.schema.TableSchema;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,22 +17,27 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RowDecoderTest {
 
     private static final List<Column> COLUMNS = List.of(
-        new Column("id", 0, ColumnType.BIGINT, null, "bigint", true),
-        new Column("name", 1, ColumnType.TEXT, null, "text", false),
-        new Column("amount", 2, ColumnType.NUMERIC, null, "numeric(12,2)", false),
-        new Column("at", 3, ColumnType.TIMESTAMPTZ, null, "timestamp with time zone", false),
-        new Column("ref", 4, ColumnType.UUID, null, "uuid", false),
-        new Column("payload", 5, ColumnType.JSONB, null, "jsonb", false),
-        new Column("tags", 6, ColumnType.ARRAY, new Column("tags", 6, ColumnType.TEXT, null, "text", false),
-            "text[]", false),
-        new Column("ok", 7, ColumnType.BOOLEAN, null, "boolean", false),
-        new Column("small", 8, ColumnType.SMALLINT, null, "smallint", false),
-        new Column("day", 9, ColumnType.DATE, null, "date", false));
+            new Column("id", 0, ColumnType.BIGINT, null, "bigint", true),
+            new Column("name", 1, ColumnType.TEXT, null, "text", false),
+            new Column("amount", 2, ColumnType.NUMERIC, null, "numeric(12,2)", false),
+            new Column("at", 3, ColumnType.TIMESTAMPTZ, null, "timestamp with time zone", false),
+            new Column("ref", 4, ColumnType.UUID, null, "uuid", false),
+            new Column("payload", 5, ColumnType.JSONB, null, "jsonb", false),
+            new Column(
+                    "tags",
+                    6,
+                    ColumnType.ARRAY,
+                    new Column("tags", 6, ColumnType.TEXT, null, "text", false),
+                    "text[]",
+                    false),
+            new Column("ok", 7, ColumnType.BOOLEAN, null, "boolean", false),
+            new Column("small", 8, ColumnType.SMALLINT, null, "smallint", false),
+            new Column("day", 9, ColumnType.DATE, null, "date", false));
     private static final TableSchema SCHEMA = new TableSchema(new TableRef("public", "t"), COLUMNS, List.of("id"));
 
     private static final ObjectMapper JSON = new ObjectMapper()
-        .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-        .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
     private final RowDecoder decoder = new RowDecoder(SCHEMA, List.of(COLUMNS.get(0)), false);
 
@@ -44,13 +48,22 @@ class RowDecoderTest {
     @Test
     void convertsEachJsonValueToItsColumnsTextForm() throws DecodeException {
         Row row = decode("{\"id\": 7, \"name\": \"a\\\"b\", \"amount\": 12345678901234567890.10,"
-            + " \"at\": \"2024-05-01T12:30:00+02:00\", \"ref\": \"6F1C1D5E-1A2B-4C3D-8E9F-0A1B2C3D4E5F\","
-            + " \"payload\": {\"k\": [1, 2, {\"x\": null}]}, \"tags\": [\"x\", null, \"q\\\"\"], \"ok\": true,"
-            + " \"small\": -32768, \"day\": \"2024-02-29\"}");
+                + " \"at\": \"2024-05-01T12:30:00+02:00\", \"ref\": \"6F1C1D5E-1A2B-4C3D-8E9F-0A1B2C3D4E5F\","
+                + " \"payload\": {\"k\": [1, 2, {\"x\": null}]}, \"tags\": [\"x\", null, \"q\\\"\"], \"ok\": true,"
+                + " \"small\": -32768, \"day\": \"2024-02-29\"}");
 
-        assertThat(row.values()).containsExactly("7", "a\"b", "12345678901234567890.10",
-            "2024-05-01T12:30:00+02:00", "6f1c1d5e-1a2b-4c3d-8e9f-0a1b2c3d4e5f", "{\"k\": [1, 2, {\"x\": null}]}",
-            "{\"x\",NULL,\"q\\\"\"}", "t", "-32768", "2024-02-29");
+        assertThat(row.values())
+                .containsExactly(
+                        "7",
+                        "a\"b",
+                        "12345678901234567890.10",
+                        "2024-05-01T12:30:00+02:00",
+                        "6f1c1d5e-1a2b-4c3d-8e9f-0a1b2c3d4e5f",
+                        "{\"k\": [1, 2, {\"x\": null}]}",
+                        "{\"x\",NULL,\"q\\\"\"}",
+                        "t",
+                        "-32768",
+                        "2024-02-29");
     }
 
     @Test
@@ -72,14 +85,16 @@ class RowDecoderTest {
 
         RowDecoder strict = new RowDecoder(SCHEMA, List.of(COLUMNS.get(0)), true);
         assertThatThrownBy(() -> strict.decode(0, "{\"id\": 1, \"extra\": 5}".getBytes(StandardCharsets.UTF_8)))
-            .isInstanceOf(DecodeException.class).hasMessageContaining("field \"extra\" has no column");
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("field \"extra\" has no column");
     }
 
     @Test
     void rejectsBadValuesNamingTheColumnButNotTheValue() {
         assertThatThrownBy(() -> decode("{\"id\": 1, \"at\": \"yesterday-ish\"}"))
-            .hasMessageContaining("column \"at\"").hasMessageContaining("ISO-8601")
-            .hasMessageNotContaining("yesterday-ish");
+                .hasMessageContaining("column \"at\"")
+                .hasMessageContaining("ISO-8601")
+                .hasMessageNotContaining("yesterday-ish");
         assertThatThrownBy(() -> decode("{\"id\": 1, \"ref\": \"1-1-1-1-1\"}")).hasMessageContaining("UUID");
         assertThatThrownBy(() -> decode("{\"id\": 1, \"small\": 40000}")).hasMessageContaining("out of range");
         assertThatThrownBy(() -> decode("{\"id\": 1.5}")).hasMessageContaining("not a whole number");
@@ -96,19 +111,48 @@ class RowDecoderTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "name     | \"plain\"", "name | 17", "name | true", "name | {\"a\": 1}",
-        "id       | 9223372036854775807", "id | -9223372036854775808", "id | 9223372036854775808", "id | 12.0",
-        "id       | \"42\"", "small | 32767", "small | -32769",
-        "amount   | 10.25", "amount | -0.5", "amount | 1.5e3", "amount | 12", "amount | \"7.10\"", "amount | true",
-        "at       | \"2024-02-29T23:59:59.999999Z\"", "at | \"2023-02-29T00:00:00Z\"", "at | \"2024-05-01T12:30:00\"",
-        "at       | \"2024-05-01t12:30:00z\"", "at | \"2024-05-01T12:30:00+14:00\"", "at | \"2024-05-01T24:00:00Z\"",
-        "at       | \" 2024-05-01T12:30:00Z \"", "at | 1714566600000", "at | \"0000-01-01T00:00:00Z\"",
-        "ok       | false", "ok | \"TRUE\"", "ok | 1",
-        "payload  | \"text\"", "payload | 12.50", "payload | [1, \"\u00e9\", {\"b\": [true, null]}]",
-        "payload  | {\"k\": {\"nested\": \"\u20ac \\u00e9\"}}",
-        "tags     | [\"a\", \"b\"]", "tags | \"x\"", "ref | \"6F1C1D5E-1A2B-4C3D-8E9F-0A1B2C3D4E5F\"",
-        "day      | \"2024-02-29\"", "day | 20240229"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "name     | \"plain\"",
+                "name | 17",
+                "name | true",
+                "name | {\"a\": 1}",
+                "id       | 9223372036854775807",
+                "id | -9223372036854775808",
+                "id | 9223372036854775808",
+                "id | 12.0",
+                "id       | \"42\"",
+                "small | 32767",
+                "small | -32769",
+                "amount   | 10.25",
+                "amount | -0.5",
+                "amount | 1.5e3",
+                "amount | 12",
+                "amount | \"7.10\"",
+                "amount | true",
+                "at       | \"2024-02-29T23:59:59.999999Z\"",
+                "at | \"2023-02-29T00:00:00Z\"",
+                "at | \"2024-05-01T12:30:00\"",
+                "at       | \"2024-05-01t12:30:00z\"",
+                "at | \"2024-05-01T12:30:00+14:00\"",
+                "at | \"2024-05-01T24:00:00Z\"",
+                "at       | \" 2024-05-01T12:30:00Z \"",
+                "at | 1714566600000",
+                "at | \"0000-01-01T00:00:00Z\"",
+                "ok       | false",
+                "ok | \"TRUE\"",
+                "ok | 1",
+                "payload  | \"text\"",
+                "payload | 12.50",
+                "payload | [1, \"\u00e9\", {\"b\": [true, null]}]",
+                "payload  | {\"k\": {\"nested\": \"\u20ac \\u00e9\"}}",
+                "tags     | [\"a\", \"b\"]",
+                "tags | \"x\"",
+                "ref | \"6F1C1D5E-1A2B-4C3D-8E9F-0A1B2C3D4E5F\"",
+                "day      | \"2024-02-29\"",
+                "day | 20240229"
+            })
     void streamingConversionAgreesWithTheTreeConversion(String field, String json) throws Exception {
         Column column = SCHEMA.column(field.trim()).orElseThrow();
         String tree;
@@ -119,7 +163,8 @@ class RowDecoderTest {
         }
         String streamed;
         try {
-            streamed = decode("{\"id\": 1, \"" + column.name() + "\": " + json + "}").values()[column.index()];
+            streamed = decode("{\"id\": 1, \"" + column.name() + "\": " + json + "}")
+                    .values()[column.index()];
         } catch (DecodeException e) {
             streamed = "rejected: " + e.getMessage();
         }
@@ -156,17 +201,20 @@ class RowDecoderTest {
 
     @Test
     void aRepeatedFieldCountsOnceTheLastOccurrence() throws DecodeException {
-        assertThat(decode("{\"id\": 1, \"small\": 40000, \"small\": 5}").values()[8]).isEqualTo("5");
+        assertThat(decode("{\"id\": 1, \"small\": 40000, \"small\": 5}").values()[8])
+                .isEqualTo("5");
         assertThatThrownBy(() -> decode("{\"id\": 1, \"small\": 5, \"small\": 40000}"))
-            .hasMessageContaining("out of range");
+                .hasMessageContaining("out of range");
     }
 
     @Test
     void malformedUtf8InsideAJsonValueIsRejectedNotReplaced() {
         byte[] head = "{\"id\": 1, \"payload\": {\"a\": \"".getBytes(StandardCharsets.UTF_8);
         byte[] tail = "\"}}".getBytes(StandardCharsets.UTF_8);
-        for (byte[] bad : List.of(new byte[] {(byte) 0xC0, (byte) 0x80}, new byte[] {(byte) 0xED, (byte) 0xA0,
-            (byte) 0x80}, new byte[] {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80})) {
+        for (byte[] bad : List.of(
+                new byte[] {(byte) 0xC0, (byte) 0x80},
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                new byte[] {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80})) {
             byte[] value = new byte[head.length + bad.length + tail.length];
             System.arraycopy(head, 0, value, 0, head.length);
             System.arraycopy(bad, 0, value, head.length, bad.length);

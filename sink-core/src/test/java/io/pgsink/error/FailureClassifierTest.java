@@ -5,25 +5,57 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class FailureClassifierTest {
 
     @ParameterizedTest(name = "{0} is {1}")
     @CsvSource({
-        "08000, TRANSIENT", "08003, TRANSIENT", "08006, TRANSIENT", "08001, TRANSIENT", "08P01, TRANSIENT",
-        "40001, TRANSIENT", "40P01, TRANSIENT",
-        "53000, TRANSIENT", "53100, TRANSIENT", "53200, TRANSIENT", "53300, TRANSIENT",
-        "57P01, TRANSIENT", "57P02, TRANSIENT", "57P03, TRANSIENT", "57014, TRANSIENT", "55P03, TRANSIENT",
+        "08000, TRANSIENT",
+        "08003, TRANSIENT",
+        "08006, TRANSIENT",
+        "08001, TRANSIENT",
+        "08P01, TRANSIENT",
+        "40001, TRANSIENT",
+        "40P01, TRANSIENT",
+        "53000, TRANSIENT",
+        "53100, TRANSIENT",
+        "53200, TRANSIENT",
+        "53300, TRANSIENT",
+        "57P01, TRANSIENT",
+        "57P02, TRANSIENT",
+        "57P03, TRANSIENT",
+        "57014, TRANSIENT",
+        "55P03, TRANSIENT",
         "25006, TRANSIENT",
-        "22001, POISON", "22003, POISON", "22007, POISON", "22P02, POISON", "22021, POISON", "22008, POISON",
-        "23502, POISON", "23505, POISON", "23514, POISON", "23503, POISON", "23P01, POISON", "21000, POISON",
-        "42703, FATAL", "42P01, FATAL", "42501, FATAL", "42P10, FATAL", "42601, FATAL",
-        "28000, FATAL", "28P01, FATAL",
-        "XX000, FATAL", "XX001, FATAL", "XX002, FATAL",
-        "25P02, FATAL", "0A000, FATAL", "57000, FATAL", "99999, FATAL"
+        "22001, POISON",
+        "22003, POISON",
+        "22007, POISON",
+        "22P02, POISON",
+        "22021, POISON",
+        "22008, POISON",
+        "23502, POISON",
+        "23505, POISON",
+        "23514, POISON",
+        "23503, POISON",
+        "23P01, POISON",
+        "21000, POISON",
+        "42703, FATAL",
+        "42P01, FATAL",
+        "42501, FATAL",
+        "42P10, FATAL",
+        "42601, FATAL",
+        "28000, FATAL",
+        "28P01, FATAL",
+        "XX000, FATAL",
+        "XX001, FATAL",
+        "XX002, FATAL",
+        "25P02, FATAL",
+        "0A000, FATAL",
+        "57000, FATAL",
+        "99999, FATAL"
     })
     void mapsSqlStateToKind(String state, FailureKind kind) {
         assertThat(FailureClassifier.classify(state)).isEqualTo(kind);
@@ -48,22 +80,24 @@ class FailureClassifierTest {
 
     @Test
     void poolTimeoutWithoutSqlStateIsTransient() {
-        assertThat(FailureClassifier.classify(new SQLTransientConnectionException("pgsink - Connection is not"
-            + " available, request timed out after 30000ms."))).isEqualTo(FailureKind.TRANSIENT);
+        assertThat(FailureClassifier.classify(new SQLTransientConnectionException(
+                        "pgsink - Connection is not" + " available, request timed out after 30000ms.")))
+                .isEqualTo(FailureKind.TRANSIENT);
     }
 
     @Test
     void poolTimeoutIsTransientWhateverTheServerSaidExceptBadCredentials() {
         SQLException refused = new SQLException("database \"x\" is not currently accepting connections", "55000");
         assertThat(FailureClassifier.classify(new SQLTransientConnectionException("timed out", "08001", refused)))
-            .isEqualTo(FailureKind.TRANSIENT);
+                .isEqualTo(FailureKind.TRANSIENT);
         SQLException badPassword = new SQLException("password authentication failed", "28P01");
         assertThat(FailureClassifier.classify(new SQLTransientConnectionException("timed out", null, badPassword)))
-            .isEqualTo(FailureKind.FATAL);
+                .isEqualTo(FailureKind.FATAL);
     }
 
     @Test
     void unknownFailuresAreFatal() {
-        assertThat(FailureClassifier.classify(new IllegalStateException("boom"))).isEqualTo(FailureKind.FATAL);
+        assertThat(FailureClassifier.classify(new IllegalStateException("boom")))
+                .isEqualTo(FailureKind.FATAL);
     }
 }

@@ -1,14 +1,13 @@
 package io.pgsink.pg;
 
+import static io.pgsink.testing.TestRecords.records;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
 import io.pgsink.model.TableRef;
 import io.pgsink.testing.TestPool;
-
-import static io.pgsink.testing.TestRecords.records;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -20,8 +19,8 @@ class CommitOutcomeTest {
     @Test
     void theServerTellsWhetherABatchsTransactionCommittedOrRolledBack() throws SQLException {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
-        TargetTable writer = TargetTable.open(TestPool.pool(), table, WriteMode.INSERT, List.of(),
-            UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
+        TargetTable writer = TargetTable.open(
+                TestPool.pool(), table, WriteMode.INSERT, List.of(), UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
         long committedId;
         long rolledBackId;
         try (Session session = writer.openSession()) {

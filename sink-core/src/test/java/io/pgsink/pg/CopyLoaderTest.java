@@ -1,5 +1,13 @@
 package io.pgsink.pg;
 
+import static io.pgsink.testing.TestRecords.columns;
+import static io.pgsink.testing.TestRecords.records;
+import static io.pgsink.testing.TestRecords.writeAndCommit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
@@ -10,15 +18,6 @@ import io.pgsink.error.FailureKind;
 import io.pgsink.model.TableRef;
 import io.pgsink.testing.TestPool;
 import io.pgsink.testing.TestRecords;
-
-import static io.pgsink.testing.TestRecords.columns;
-import static io.pgsink.testing.TestRecords.records;
-import static io.pgsink.testing.TestRecords.writeAndCommit;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -26,7 +25,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +54,7 @@ class CopyLoaderTest {
         encoder.flush();
 
         assertThat(sent.toString(StandardCharsets.UTF_8))
-            .isEqualTo("a\\\\b\\tc\\nd\\re\t\\N\t\\\\N\t\u00fc \uD83D\uDE00 \"q\" \\\\.\n");
+                .isEqualTo("a\\\\b\\tc\\nd\\re\t\\N\t\\\\N\t\u00fc \uD83D\uDE00 \"q\" \\\\.\n");
     }
 
     @Test
@@ -75,14 +73,16 @@ class CopyLoaderTest {
     void streamsThroughAFixedBufferWithoutSplittingACharacter() throws SQLException {
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         List<String> chunks = new ArrayList<>();
-        CopyEncoder encoder = new CopyEncoder((bytes, offset, length) -> {
-            assertThat(length).isBetween(1, 16);
-            // Each chunk decodes on its own: no character is cut in two.
-            String chunk = new String(bytes, offset, length, StandardCharsets.UTF_8);
-            assertThat(chunk.getBytes(StandardCharsets.UTF_8)).hasSize(length);
-            chunks.add(chunk);
-            sent.write(bytes, offset, length);
-        }, 16);
+        CopyEncoder encoder = new CopyEncoder(
+                (bytes, offset, length) -> {
+                    assertThat(length).isBetween(1, 16);
+                    // Each chunk decodes on its own: no character is cut in two.
+                    String chunk = new String(bytes, offset, length, StandardCharsets.UTF_8);
+                    assertThat(chunk.getBytes(StandardCharsets.UTF_8)).hasSize(length);
+                    chunks.add(chunk);
+                    sent.write(bytes, offset, length);
+                },
+                16);
         String big = "\u00e9".repeat(20);
         List<String> values = List.of("abc", "d\te", big, "f", "\u20ac\u20ac\u20ac", "g");
 
@@ -92,7 +92,7 @@ class CopyLoaderTest {
         encoder.flush();
 
         assertThat(sent.toString(StandardCharsets.UTF_8))
-            .isEqualTo("abc\nd\\te\n" + big + "\nf\n\u20ac\u20ac\u20ac\ng\n");
+                .isEqualTo("abc\nd\\te\n" + big + "\nf\n\u20ac\u20ac\u20ac\ng\n");
         assertThat(chunks.size()).isGreaterThan(4);
     }
 
@@ -124,10 +124,11 @@ class CopyLoaderTest {
 
         try (Session session = writer.openSession()) {
             DecodedBatch batch = writer.decode(records(json.toArray(String[]::new)));
-            assertThatThrownBy(() -> session.write(batch)).isInstanceOfSatisfying(SQLException.class,
-                e -> assertThat(e.getSQLState()).isEqualTo("22001"));
+            assertThatThrownBy(() -> session.write(batch))
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22001"));
             assertThat(session.connection().unwrap(BaseConnection.class).getTransactionState())
-                .isEqualTo(TransactionState.IDLE);
+                    .isEqualTo(TransactionState.IDLE);
             assertThat(TestPool.count(table)).isZero();
 
             try (Transaction results = session.write(batch.slice(0, 90_000))) {
@@ -149,7 +150,7 @@ class CopyLoaderTest {
 
         try (Session session = writer.openSession()) {
             assertThatThrownBy(() -> session.write(new DecodedBatch(List.of(good, broken), Map.of(), List.of())))
-                .isInstanceOf(ArrayIndexOutOfBoundsException.class);
+                    .isInstanceOf(ArrayIndexOutOfBoundsException.class);
 
             try (Transaction results = session.write(new DecodedBatch(List.of(good), Map.of(), List.of()))) {
                 results.commit();
@@ -164,11 +165,15 @@ class CopyLoaderTest {
     void aConnectionLostMidCopyFailsAsTransientWithoutHanging(WriteMode mode) throws SQLException {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
         String function = table.name() + "_die";
-        TestPool.execute(TestPool.pool(), "CREATE FUNCTION " + function + "() RETURNS trigger"
-            + " LANGUAGE plpgsql AS $$ BEGIN IF NEW.id = 5000 THEN PERFORM pg_terminate_backend(pg_backend_pid());"
-            + " PERFORM pg_sleep(1); END IF; RETURN NEW; END $$");
-        TestPool.execute(TestPool.pool(), "CREATE TRIGGER die BEFORE INSERT ON " + table.quoted()
-            + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+        TestPool.execute(
+                TestPool.pool(),
+                "CREATE FUNCTION " + function + "() RETURNS trigger"
+                        + " LANGUAGE plpgsql AS $$ BEGIN IF NEW.id = 5000 THEN PERFORM pg_terminate_backend(pg_backend_pid());"
+                        + " PERFORM pg_sleep(1); END IF; RETURN NEW; END $$");
+        TestPool.execute(
+                TestPool.pool(),
+                "CREATE TRIGGER die BEFORE INSERT ON " + table.quoted() + " FOR EACH ROW EXECUTE FUNCTION " + function
+                        + "()");
         List<String> json = new ArrayList<>();
         for (int i = 0; i < 50_000; i++) {
             json.add("{\"id\": " + i + ", \"name\": \"" + "x".repeat(50) + "\"}");
@@ -178,8 +183,10 @@ class CopyLoaderTest {
             TargetTable writer = open(oneConnection, table, mode);
             Session session = writer.openSession();
             DecodedBatch batch = writer.decode(records(json.toArray(String[]::new)));
-            assertThatThrownBy(() -> session.write(batch)).isInstanceOfSatisfying(SQLException.class,
-                e -> assertThat(FailureClassifier.classify(e)).isEqualTo(FailureKind.TRANSIENT));
+            assertThatThrownBy(() -> session.write(batch))
+                    .isInstanceOfSatisfying(
+                            SQLException.class,
+                            e -> assertThat(FailureClassifier.classify(e)).isEqualTo(FailureKind.TRANSIENT));
             session.close();
         }
         assertThat(TestPool.count(table)).isZero();
@@ -190,17 +197,20 @@ class CopyLoaderTest {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text, note text");
         try (HikariDataSource oneConnection = TestPool.newPool(1)) {
             TargetTable writer = open(oneConnection, table, WriteMode.UPSERT);
-            String[] batch = {"{\"id\": 1, \"name\": \"a\"}", "{\"id\": 2, \"note\": \"b\"}",
-                "{\"id\": 3, \"name\": \"c\"}"};
+            String[] batch = {
+                "{\"id\": 1, \"name\": \"a\"}", "{\"id\": 2, \"note\": \"b\"}", "{\"id\": 3, \"name\": \"c\"}"
+            };
 
             Map<String, Long> first = stagingTables(writer, batch);
             Map<String, Long> second = stagingTables(writer, batch);
 
-            assertThat(first).hasSize(2).allSatisfy((name, rows) -> assertThat(rows).isZero());
+            assertThat(first)
+                    .hasSize(2)
+                    .allSatisfy((name, rows) -> assertThat(rows).isZero());
             assertThat(second).isEqualTo(first);
         }
         assertThat(TestPool.rows(table, "id", "coalesce(name, note)"))
-            .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "a", 2L, "b", 3L, "c"));
+                .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "a", 2L, "b", 3L, "c"));
     }
 
     /** Writes the batch on a new session and returns its connection's staging tables with their row counts. */
@@ -211,15 +221,16 @@ class CopyLoaderTest {
                 results.commit();
             }
             Connection connection = session.connection();
-            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT relname FROM"
-                + " pg_class WHERE relnamespace = pg_my_temp_schema() AND relname LIKE 'pgsink_stage_%'")) {
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT relname FROM"
+                            + " pg_class WHERE relnamespace = pg_my_temp_schema() AND relname LIKE 'pgsink_stage_%'")) {
                 while (rs.next()) {
                     tables.put(rs.getString(1), null);
                 }
             }
             for (String name : List.copyOf(tables.keySet())) {
                 try (Statement s = connection.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_temp." + TableRef.quote(name))) {
+                        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_temp." + TableRef.quote(name))) {
                     rs.next();
                     tables.put(name, rs.getLong(1));
                 }
@@ -233,11 +244,13 @@ class CopyLoaderTest {
     void upsertRunsNoDefaultOfTheTableForStagedRows() throws SQLException {
         TableRef table = TestPool.createTable("seq bigserial, id bigint PRIMARY KEY, name text");
 
-        writeAndCommit(open(TestPool.pool(), table, WriteMode.UPSERT),
-            records("{\"id\": 10, \"name\": \"a\"}", "{\"id\": 11}", "{\"id\": 12, \"name\": \"c\"}"));
+        writeAndCommit(
+                open(TestPool.pool(), table, WriteMode.UPSERT),
+                records("{\"id\": 10, \"name\": \"a\"}", "{\"id\": 11}", "{\"id\": 12, \"name\": \"c\"}"));
 
-        assertThat(TestPool.rows(table, "id", "seq::text").values()).as("one sequence value per row")
-            .containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(TestPool.rows(table, "id", "seq::text").values())
+                .as("one sequence value per row")
+                .containsExactlyInAnyOrder("1", "2", "3");
     }
 
     @Test
@@ -247,8 +260,9 @@ class CopyLoaderTest {
 
         try (Session session = writer.openSession()) {
             DecodedBatch bad = writer.decode(records("{\"id\": 1, \"name\": \"a\"}", "{\"id\": 2, \"name\": null}"));
-            assertThatThrownBy(() -> session.write(bad)).isInstanceOfSatisfying(SQLException.class,
-                e -> assertThat(e.getSQLState()).isEqualTo("23502"));
+            assertThatThrownBy(() -> session.write(bad))
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23502"));
 
             try (Transaction results = session.write(bad.slice(0, 1))) {
                 results.commit();
@@ -260,7 +274,7 @@ class CopyLoaderTest {
     /** Writes and commits one batch on {@code session}; returns the batch's transaction id (32 bits, as xmin). */
     private static long writeOn(Session session, TargetTable writer, String... json) throws SQLException {
         try (Transaction results = session.write(writer.decode(records(json)))) {
-            results.forEachRemaining(outcome -> { });
+            results.forEachRemaining(outcome -> {});
             results.commit();
             return results.transactionId() & 0xFFFFFFFFL;
         }
@@ -269,17 +283,23 @@ class CopyLoaderTest {
     private static String names(int from, int to, String prefix) {
         StringBuilder json = new StringBuilder();
         for (int id = from; id <= to; id++) {
-            json.append(id == from ? "" : "\n").append("{\"id\": ").append(id).append(", \"name\": \"")
-                .append(prefix).append(id).append("\"}");
+            json.append(id == from ? "" : "\n")
+                    .append("{\"id\": ")
+                    .append(id)
+                    .append(", \"name\": \"")
+                    .append(prefix)
+                    .append(id)
+                    .append("\"}");
         }
         return json.toString();
     }
 
     /** Rows of {@code ids} written by the top-level transaction {@code xid} itself, not by a subtransaction. */
     private static long writtenAtTopLevel(TableRef table, long xid, int from, int to) throws SQLException {
-        try (Connection c = TestPool.pool().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.quoted() + " WHERE id BETWEEN " + from
-                 + " AND " + to + " AND xmin::text::bigint = " + xid)) {
+        try (Connection c = TestPool.pool().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.quoted() + " WHERE id BETWEEN " + from
+                        + " AND " + to + " AND xmin::text::bigint = " + xid)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -324,13 +344,16 @@ class CopyLoaderTest {
             writeOn(session, writer, "{\"id\": 1, \"code\": \"a\", \"email\": \"x@example.com\"}");
 
             assertThatThrownBy(() -> writeOn(session, writer, "{\"id\": 2, \"code\": \"toolong\"}"))
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(FailureClassifier.classify(e))
-                    .isEqualTo(FailureKind.POISON)).hasFieldOrPropertyWithValue("SQLState", "22001");
+                    .isInstanceOfSatisfying(
+                            SQLException.class,
+                            e -> assertThat(FailureClassifier.classify(e)).isEqualTo(FailureKind.POISON))
+                    .hasFieldOrPropertyWithValue("SQLState", "22001");
             // A new id with a taken email: the direct COPY meets 23505, the merge meets it again on email.
-            assertThatThrownBy(() -> writeOn(session, writer,
-                "{\"id\": 3, \"code\": \"b\", \"email\": \"x@example.com\"}"))
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage()).contains("email"))
-                .hasFieldOrPropertyWithValue("SQLState", "23505");
+            assertThatThrownBy(() ->
+                            writeOn(session, writer, "{\"id\": 3, \"code\": \"b\", \"email\": \"x@example.com\"}"))
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getMessage()).contains("email"))
+                    .hasFieldOrPropertyWithValue("SQLState", "23505");
 
             writeOn(session, writer, "{\"id\": 1, \"code\": \"z\"}", "{\"id\": 4, \"code\": \"d\"}");
         }
@@ -338,26 +361,34 @@ class CopyLoaderTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "id bigint PRIMARY KEY, name text                                   | id      | | true",
-        "id bigint, name text, UNIQUE (name, id)                            | id,name | | true",
-        "id bigint, name text, UNIQUE (id) INCLUDE (name)                   | id      | | true",
-        "id bigint, name text                                               | id      | | false",
-        "id bigint, name text, UNIQUE (id, name)                            | id      | | false",
-        "id bigint PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, name text     | id      | | false",
-        "id bigint, name text                                               | id      | CREATE UNIQUE INDEX ON {t} (id) WHERE id > 0 | false",
-        "id bigint, name text                                               | id      | CREATE UNIQUE INDEX ON {t} ((id + 0)) | false",
-        "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text      | id      | | false",
-        "id bigint PRIMARY KEY, name text                                   | id      | ALTER TABLE {t} ENABLE ROW LEVEL SECURITY | false",
-        "id bigint PRIMARY KEY, name text                                   | id      | CREATE RULE r AS ON INSERT TO {t} DO ALSO NOTIFY pgsink_test | false"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "id bigint PRIMARY KEY, name text                                   | id      | | true",
+                "id bigint, name text, UNIQUE (name, id)                            | id,name | | true",
+                "id bigint, name text, UNIQUE (id) INCLUDE (name)                   | id      | | true",
+                "id bigint, name text                                               | id      | | false",
+                "id bigint, name text, UNIQUE (id, name)                            | id      | | false",
+                "id bigint PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, name text     | id      | | false",
+                "id bigint, name text                                               | id      | CREATE UNIQUE INDEX ON {t} (id) WHERE id > 0 | false",
+                "id bigint, name text                                               | id      | CREATE UNIQUE INDEX ON {t} ((id + 0)) | false",
+                "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text      | id      | | false",
+                "id bigint PRIMARY KEY, name text                                   | id      | ALTER TABLE {t} ENABLE ROW LEVEL SECURITY | false",
+                "id bigint PRIMARY KEY, name text                                   | id      | CREATE RULE r AS ON INSERT TO {t} DO ALSO NOTIFY pgsink_test | false"
+            })
     void upsertTriesAPlainCopyOnlyWhereItIsExactlyAnUpsert(String columns, String keys, String extra, boolean direct)
-        throws SQLException {
+            throws SQLException {
         TableRef table = TestPool.createTable(columns.trim());
         if (extra != null) {
             TestPool.execute(TestPool.pool(), extra.trim().replace("{t}", table.quoted()));
         }
-        TargetTable writer = TargetTable.open(TestPool.pool(), table, WriteMode.UPSERT, List.of(keys.trim().split(",")),
-            UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
+        TargetTable writer = TargetTable.open(
+                TestPool.pool(),
+                table,
+                WriteMode.UPSERT,
+                List.of(keys.trim().split(",")),
+                UnknownFieldPolicy.IGNORE,
+                WriteMethod.COPY);
 
         assertThat(writer.triesDirectCopy()).isEqualTo(direct);
     }
@@ -365,12 +396,14 @@ class CopyLoaderTest {
     @Test
     void anUpsertKeyWithoutAUniqueIndexFailsAsItAlwaysDidInsteadOfDuplicatingRows() throws SQLException {
         TableRef table = TestPool.createTable("id bigint, name text");
-        TargetTable writer = TargetTable.open(TestPool.pool(), table, WriteMode.UPSERT, List.of("id"),
-            UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
+        TargetTable writer = TargetTable.open(
+                TestPool.pool(), table, WriteMode.UPSERT, List.of("id"), UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
 
         assertThatThrownBy(() -> writeAndCommit(writer, records("{\"id\": 1, \"name\": \"a\"}")))
-            .isInstanceOfSatisfying(SQLException.class, e -> assertThat(FailureClassifier.classify(e))
-                .isEqualTo(FailureKind.FATAL)).hasFieldOrPropertyWithValue("SQLState", "42P10");
+                .isInstanceOfSatisfying(
+                        SQLException.class,
+                        e -> assertThat(FailureClassifier.classify(e)).isEqualTo(FailureKind.FATAL))
+                .hasFieldOrPropertyWithValue("SQLState", "42P10");
         assertThat(TestPool.count(table)).isZero();
     }
 }

@@ -1,5 +1,6 @@
 package io.pgsink.pg;
 
+import com.sun.management.ThreadMXBean;
 import io.pgsink.decode.DecodeException;
 import io.pgsink.decode.DecodedBatch;
 import io.pgsink.decode.Row;
@@ -8,8 +9,6 @@ import io.pgsink.model.TableRef;
 import io.pgsink.schema.Column;
 import io.pgsink.schema.ColumnType;
 import io.pgsink.schema.TableSchema;
-
-import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -40,13 +39,13 @@ class DecodeBenchmark {
     private static final int ROUNDS = 200;
 
     private static final List<Column> COLUMNS = List.of(
-        new Column("id", 0, ColumnType.BIGINT, null, "bigint", true),
-        new Column("account", 1, ColumnType.TEXT, null, "text", true),
-        new Column("amount", 2, ColumnType.NUMERIC, null, "numeric(14,2)", true),
-        new Column("at", 3, ColumnType.TIMESTAMPTZ, null, "timestamp with time zone", true),
-        new Column("payload", 4, ColumnType.JSONB, null, "jsonb", true),
-        new Column("sent_at", 5, ColumnType.TIMESTAMPTZ, null, "timestamp with time zone", true),
-        new Column("written_at", 6, ColumnType.TIMESTAMPTZ, null, "timestamp with time zone", true));
+            new Column("id", 0, ColumnType.BIGINT, null, "bigint", true),
+            new Column("account", 1, ColumnType.TEXT, null, "text", true),
+            new Column("amount", 2, ColumnType.NUMERIC, null, "numeric(14,2)", true),
+            new Column("at", 3, ColumnType.TIMESTAMPTZ, null, "timestamp with time zone", true),
+            new Column("payload", 4, ColumnType.JSONB, null, "jsonb", true),
+            new Column("sent_at", 5, ColumnType.TIMESTAMPTZ, null, "timestamp with time zone", true),
+            new Column("written_at", 6, ColumnType.TIMESTAMPTZ, null, "timestamp with time zone", true));
 
     @Test
     void decodeAndEncode() throws SQLException {
@@ -57,10 +56,13 @@ class DecodeBenchmark {
         for (int id = 0; id < BATCH; id++) {
             String account = "ACC-" + (100_000 + id * 7919 % 50_000);
             values.add(("{\"id\":" + id + ",\"account\":\"" + account + "\",\"amount\":" + (id % 99_999) + ".25"
-                + ",\"at\":\"" + epoch.plusMillis(id * 37L) + "\",\"payload\":{\"channel\":\"web\",\"country\":\"DE\","
-                + "\"items\":" + (1 + id % 9) + ",\"sku\":\"SKU-" + (10_000 + id % 90_000) + "\",\"tags\":[\"gift\","
-                + "\"promo\"],\"note\":\"order " + id + " for " + account + " via web\"},\"sent_at\":\""
-                + epoch.plusMillis(id) + "\"}").getBytes(StandardCharsets.UTF_8));
+                            + ",\"at\":\"" + epoch.plusMillis(id * 37L)
+                            + "\",\"payload\":{\"channel\":\"web\",\"country\":\"DE\","
+                            + "\"items\":" + (1 + id % 9) + ",\"sku\":\"SKU-" + (10_000 + id % 90_000)
+                            + "\",\"tags\":[\"gift\","
+                            + "\"promo\"],\"note\":\"order " + id + " for " + account + " via web\"},\"sent_at\":\""
+                            + epoch.plusMillis(id) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
         }
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] sink = new long[1];
@@ -89,9 +91,14 @@ class DecodeBenchmark {
             long encoded = System.nanoTime();
             long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
             if (round % 20 == 19) {
-                System.out.printf("round %d: decode %.0f ns/record, encode %.0f ns/record, %.0f bytes allocated"
-                    + "/record, %d failures%n", round + 1, (decoded - started) / (double) BATCH,
-                    (encoded - decoded) / (double) BATCH, allocated / (double) BATCH, failures.size());
+                System.out.printf(
+                        "round %d: decode %.0f ns/record, encode %.0f ns/record, %.0f bytes allocated"
+                                + "/record, %d failures%n",
+                        round + 1,
+                        (decoded - started) / (double) BATCH,
+                        (encoded - decoded) / (double) BATCH,
+                        allocated / (double) BATCH,
+                        failures.size());
             }
         }
         System.out.println("bytes encoded: " + sink[0]);

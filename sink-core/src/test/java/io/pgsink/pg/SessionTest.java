@@ -1,5 +1,13 @@
 package io.pgsink.pg;
 
+import static io.pgsink.testing.TestRecords.JSON;
+import static io.pgsink.testing.TestRecords.object;
+import static io.pgsink.testing.TestRecords.records;
+import static io.pgsink.testing.TestRecords.writeAndCommit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
@@ -10,15 +18,6 @@ import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TableRef;
 import io.pgsink.testing.TestPool;
 import io.pgsink.testing.TestRecords;
-
-import static io.pgsink.testing.TestRecords.JSON;
-import static io.pgsink.testing.TestRecords.object;
-import static io.pgsink.testing.TestRecords.records;
-import static io.pgsink.testing.TestRecords.writeAndCommit;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -50,30 +49,39 @@ class SessionTest {
     @EnumSource(WriteMethod.class)
     void valuesRoundTripExactly(WriteMethod method) throws Exception {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, txt text, amount numeric(30,9),"
-            + " at timestamptz, ref uuid, doc jsonb, tags text[], ok boolean");
+                + " at timestamptz, ref uuid, doc jsonb, tags text[], ok boolean");
         String text = "tab\there\nline\r\nback\\slash \\N \\. 'single' \"double\""
-            + " \u00fcn\u00efc\u00f6d\u00e9 \u20ac \uD83D\uDE00";
-        ObjectNode full = object().put("id", 1).put("txt", text)
-            .put("amount", new BigDecimal("12345678901234567890.123456789"))
-            .put("at", "2024-05-01T12:30:00.123456+02:00").put("ref", "6F1C1D5E-1A2B-4C3D-8E9F-0A1B2C3D4E5F")
-            .put("ok", true);
+                + " \u00fcn\u00efc\u00f6d\u00e9 \u20ac \uD83D\uDE00";
+        ObjectNode full = object().put("id", 1)
+                .put("txt", text)
+                .put("amount", new BigDecimal("12345678901234567890.123456789"))
+                .put("at", "2024-05-01T12:30:00.123456+02:00")
+                .put("ref", "6F1C1D5E-1A2B-4C3D-8E9F-0A1B2C3D4E5F")
+                .put("ok", true);
         ObjectNode doc = full.putObject("doc");
         doc.putArray("list").add(1).add(text).addNull().addObject().put("nested", "x\ty");
         doc.putNull("none");
-        full.putArray("tags").add("a").addNull().add("b\"c\\d").add("NULL").add("").add(text);
+        full.putArray("tags")
+                .add("a")
+                .addNull()
+                .add("b\"c\\d")
+                .add("NULL")
+                .add("")
+                .add(text);
         ObjectNode nulls = object().put("id", 2).put("ok", false);
         List.of("txt", "amount", "at", "ref", "doc", "tags").forEach(nulls::putNull);
 
         writeAndCommit(open(table, WriteMode.INSERT, method), TestRecords.records(List.of(full, nulls)));
 
-        try (Connection c = TestPool.pool().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT txt, amount::text, at, ref::text, doc::text, tags, ok,"
-                 + " num_nulls(txt, amount, at, ref, doc, tags) FROM " + table.quoted() + " ORDER BY id")) {
+        try (Connection c = TestPool.pool().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT txt, amount::text, at, ref::text, doc::text, tags, ok,"
+                        + " num_nulls(txt, amount, at, ref, doc, tags) FROM " + table.quoted() + " ORDER BY id")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo(text);
             assertThat(rs.getString(2)).isEqualTo("12345678901234567890.123456789");
             assertThat(rs.getObject(3, OffsetDateTime.class).toInstant())
-                .isEqualTo(Instant.parse("2024-05-01T10:30:00.123456Z"));
+                    .isEqualTo(Instant.parse("2024-05-01T10:30:00.123456Z"));
             assertThat(rs.getString(4)).isEqualTo("6f1c1d5e-1a2b-4c3d-8e9f-0a1b2c3d4e5f");
             assertThat(JSON.readTree(rs.getString(5))).isEqualTo(doc);
             assertThat((String[]) rs.getArray(6).getArray()).containsExactly("a", null, "b\"c\\d", "NULL", "", text);
@@ -90,12 +98,16 @@ class SessionTest {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text, note text DEFAULT 'dflt'");
         TargetTable writer = open(table, WriteMode.INSERT, method);
 
-        List<RecordOutcome> outcomes = writeAndCommit(writer, records("{\"id\": 1, \"name\": \"a\"}",
-            "{\"id\": 2, \"name\": \"b\", \"note\": \"n\"}", "{\"id\": 3, \"name\": null}"));
+        List<RecordOutcome> outcomes = writeAndCommit(
+                writer,
+                records(
+                        "{\"id\": 1, \"name\": \"a\"}",
+                        "{\"id\": 2, \"name\": \"b\", \"note\": \"n\"}",
+                        "{\"id\": 3, \"name\": null}"));
 
         assertThat(outcomes).extracting(RecordOutcome::index).containsExactly(0, 1, 2);
         assertThat(TestPool.rows(table, "id", "coalesce(name, '<null>') || '/' || note"))
-            .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "a/dflt", 2L, "b/n", 3L, "<null>/dflt"));
+                .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "a/dflt", 2L, "b/n", 3L, "<null>/dflt"));
     }
 
     @ParameterizedTest
@@ -103,31 +115,46 @@ class SessionTest {
     void upsertUpdatesExistingRowsAndAppliesInBatchDuplicatesInOrder(WriteMethod method) throws SQLException {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text, amount numeric");
         TargetTable writer = open(table, WriteMode.UPSERT, method);
-        writeAndCommit(writer, records("{\"id\": 1, \"name\": \"old1\", \"amount\": 1}",
-            "{\"id\": 2, \"name\": \"old2\", \"amount\": 2}"));
+        writeAndCommit(
+                writer,
+                records(
+                        "{\"id\": 1, \"name\": \"old1\", \"amount\": 1}",
+                        "{\"id\": 2, \"name\": \"old2\", \"amount\": 2}"));
 
-        List<RecordOutcome> outcomes = writeAndCommit(writer, records("{\"id\": 1, \"name\": \"new1\"}",
-            "{\"id\": 3, \"name\": \"first\"}", "{\"id\": 3, \"name\": \"last\"}",
-            "{\"id\": 2, \"name\": \"new2\", \"amount\": 20}"));
+        List<RecordOutcome> outcomes = writeAndCommit(
+                writer,
+                records(
+                        "{\"id\": 1, \"name\": \"new1\"}",
+                        "{\"id\": 3, \"name\": \"first\"}",
+                        "{\"id\": 3, \"name\": \"last\"}",
+                        "{\"id\": 2, \"name\": \"new2\", \"amount\": 20}"));
 
         assertThat(names(table)).containsExactlyInAnyOrderEntriesOf(Map.of(1L, "new1", 2L, "new2", 3L, "last"));
-        assertThat(TestPool.rows(table, "id", "amount::text")).containsEntry(1L, "1").containsEntry(2L, "20");
+        assertThat(TestPool.rows(table, "id", "amount::text"))
+                .containsEntry(1L, "1")
+                .containsEntry(2L, "20");
         assertThat(outcomes).extracting(RecordOutcome::index).containsExactlyInAnyOrder(0, 1, 2, 3);
     }
 
     @ParameterizedTest
     @EnumSource(WriteMethod.class)
-    void upsertRecordsOfOneKeyWithDifferentFieldsAllApplyAsIfWrittenOneByOne(WriteMethod method)
-        throws SQLException {
+    void upsertRecordsOfOneKeyWithDifferentFieldsAllApplyAsIfWrittenOneByOne(WriteMethod method) throws SQLException {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text, amount numeric");
         TargetTable writer = open(table, WriteMode.UPSERT, method);
 
-        writeAndCommit(writer, records("{\"id\": 1, \"name\": \"a\"}", "{\"id\": 1, \"amount\": 5}",
-            "{\"id\": 1, \"name\": \"b\"}", "{\"id\": 2, \"amount\": 7}"));
+        writeAndCommit(
+                writer,
+                records(
+                        "{\"id\": 1, \"name\": \"a\"}",
+                        "{\"id\": 1, \"amount\": 5}",
+                        "{\"id\": 1, \"name\": \"b\"}",
+                        "{\"id\": 2, \"amount\": 7}"));
 
         assertThat(TestPool.rows(table, "id", "coalesce(name, '-')"))
-            .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "b", 2L, "-"));
-        assertThat(TestPool.rows(table, "id", "amount::text")).containsEntry(1L, "5").containsEntry(2L, "7");
+                .containsExactlyInAnyOrderEntriesOf(Map.of(1L, "b", 2L, "-"));
+        assertThat(TestPool.rows(table, "id", "amount::text"))
+                .containsEntry(1L, "5")
+                .containsEntry(2L, "7");
     }
 
     static Stream<Arguments> poison() {
@@ -145,11 +172,10 @@ class SessionTest {
 
     @ParameterizedTest(name = "{0} {1} {3}")
     @MethodSource("poison")
-    void aPoisonRowFailsTheWholeBatchWithItsSqlStateAndLeavesTheSessionReusable(WriteMethod method, WriteMode mode,
-                                                                              String poison, String sqlState)
-        throws SQLException {
+    void aPoisonRowFailsTheWholeBatchWithItsSqlStateAndLeavesTheSessionReusable(
+            WriteMethod method, WriteMode mode, String poison, String sqlState) throws SQLException {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, code varchar(5),"
-            + " name text NOT NULL DEFAULT 'n', qty int CHECK (qty >= 0)");
+                + " name text NOT NULL DEFAULT 'n', qty int CHECK (qty >= 0)");
         TargetTable writer = open(table, mode, method);
         List<String> json = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
@@ -182,8 +208,9 @@ class SessionTest {
         try (Session session = writer.openSession()) {
             Transaction results = session.write(batch);
             assertThat(results.openResources()).isPositive();
-            assertThatThrownBy(() -> session.write(batch)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("connection busy");
+            assertThatThrownBy(() -> session.write(batch))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("connection busy");
 
             results.commit();
             assertThat(results.openResources()).isZero();
@@ -207,13 +234,14 @@ class SessionTest {
 
         try (Session session = writer.openSession()) {
             assertThatThrownBy(() -> {
-                try (Transaction results = session.write(writer.decode(records))) {
-                    results.forEachRemaining(outcome -> {
-                        throw new IllegalStateException("processor failed");
-                    });
-                    results.commit();
-                }
-            }).hasMessage("processor failed");
+                        try (Transaction results = session.write(writer.decode(records))) {
+                            results.forEachRemaining(outcome -> {
+                                throw new IllegalStateException("processor failed");
+                            });
+                            results.commit();
+                        }
+                    })
+                    .hasMessage("processor failed");
             assertThat(TestPool.count(table)).isZero();
 
             try (Transaction retry = session.write(writer.decode(records))) {
@@ -243,18 +271,18 @@ class SessionTest {
     void repeatedKeysInOneBatchEndAsIfAppliedOneByOneIncludingPartialRecords(WriteMethod method) throws SQLException {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, a text, b text");
         List<SinkRecord> batch = records(
-            "{\"id\": 1, \"a\": \"a1\", \"b\": \"b1\"}",
-            "{\"id\": 2, \"a\": \"a1\", \"b\": \"b1\"}",
-            "{\"id\": 1, \"a\": \"a2\", \"b\": \"b2\"}",
-            "{\"id\": 1, \"a\": \"a3\"}",
-            "{\"id\": 2, \"b\": \"b2\"}",
-            "{\"id\": 2, \"a\": \"a3\", \"b\": \"b3\"}",
-            "{\"id\": 3, \"b\": \"b1\"}",
-            "{\"id\": 3, \"a\": \"a2\"}");
+                "{\"id\": 1, \"a\": \"a1\", \"b\": \"b1\"}",
+                "{\"id\": 2, \"a\": \"a1\", \"b\": \"b1\"}",
+                "{\"id\": 1, \"a\": \"a2\", \"b\": \"b2\"}",
+                "{\"id\": 1, \"a\": \"a3\"}",
+                "{\"id\": 2, \"b\": \"b2\"}",
+                "{\"id\": 2, \"a\": \"a3\", \"b\": \"b3\"}",
+                "{\"id\": 3, \"b\": \"b1\"}",
+                "{\"id\": 3, \"a\": \"a2\"}");
 
         writeAndCommit(open(table, WriteMode.UPSERT, method), batch);
 
         assertThat(TestPool.rows(table, "id", "a || '/' || coalesce(b, '-')"))
-            .isEqualTo(Map.of(1L, "a3/b2", 2L, "a3/b3", 3L, "a2/b1"));
+                .isEqualTo(Map.of(1L, "a3/b2", 2L, "a3/b3", 3L, "a2/b1"));
     }
 }

@@ -42,15 +42,18 @@ public final class TestDatabase {
     private static TestDatabase start(Map<String, String> env) {
         String url = env.get("PGSINK_TEST_JDBC_URL");
         if (url != null) {
-            return new TestDatabase(url, env.getOrDefault("PGSINK_TEST_JDBC_USER", "postgres"),
-                env.getOrDefault("PGSINK_TEST_JDBC_PASSWORD", "postgres"), "external PostgreSQL");
+            return new TestDatabase(
+                    url,
+                    env.getOrDefault("PGSINK_TEST_JDBC_USER", "postgres"),
+                    env.getOrDefault("PGSINK_TEST_JDBC_PASSWORD", "postgres"),
+                    "external PostgreSQL");
         }
         return Docker.available() ? startContainer() : startEmbedded();
     }
 
     private static TestDatabase startContainer() {
-        PostgreSQLContainer<?> pg = new PostgreSQLContainer<>("postgres:16")
-            .withCommand("postgres", "-c", "max_connections=200");
+        PostgreSQLContainer<?> pg =
+                new PostgreSQLContainer<>("postgres:16").withCommand("postgres", "-c", "max_connections=200");
         // Testcontainers' reaper removes the container when the JVM exits.
         pg.start();
         return new TestDatabase(pg.getJdbcUrl(), pg.getUsername(), pg.getPassword(), "Testcontainers PostgreSQL");
@@ -61,9 +64,9 @@ public final class TestDatabase {
             // As root, zonky runs initdb and pg_ctl under `unshare -U`, because PostgreSQL refuses to run as root.
             // It also registers the shutdown hook that stops the server and deletes its data directory.
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setServerConfig("max_connections", "200")
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .start();
+                    .setServerConfig("max_connections", "200")
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .start();
             String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
             return new TestDatabase(url, "postgres", "postgres", "embedded PostgreSQL");
         } catch (IOException e) {

@@ -14,8 +14,8 @@ class TestDatabaseTest {
     void connectsToARealPostgresqlServer() throws SQLException {
         TestDatabase db = TestDatabase.get();
         try (Connection connection = db.openConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("select version()")) {
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("select version()")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).as(db.kindDescription()).startsWith("PostgreSQL ");
         }

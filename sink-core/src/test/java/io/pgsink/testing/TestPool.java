@@ -1,9 +1,8 @@
 package io.pgsink.testing;
 
-import io.pgsink.model.TableRef;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.pgsink.model.TableRef;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,12 +19,12 @@ import javax.sql.DataSource;
  */
 public final class TestPool {
 
-    private static final String TABLE_PREFIX = "w" + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + "_";
+    private static final String TABLE_PREFIX =
+            "w" + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + "_";
     private static final AtomicInteger TABLES = new AtomicInteger();
     private static HikariDataSource shared;
 
-    private TestPool() {
-    }
+    private TestPool() {}
 
     /** The pool most tests share. */
     public static synchronized HikariDataSource pool() {
@@ -57,14 +56,16 @@ public final class TestPool {
     }
 
     public static void execute(DataSource pool, String sql) throws SQLException {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     public static long count(TableRef table) throws SQLException {
-        try (Connection c = pool().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.quoted())) {
+        try (Connection c = pool().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.quoted())) {
             rs.next();
             return rs.getLong(1);
         }
@@ -73,8 +74,9 @@ public final class TestPool {
     /** {@code key} to {@code value} (SQL expressions) for every row of the table. */
     public static Map<Long, String> rows(TableRef table, String key, String value) throws SQLException {
         Map<Long, String> rows = new HashMap<>();
-        try (Connection c = pool().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT " + key + ", " + value + " FROM " + table.quoted())) {
+        try (Connection c = pool().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + key + ", " + value + " FROM " + table.quoted())) {
             while (rs.next()) {
                 rows.put(rs.getLong(1), rs.getString(2));
             }

@@ -1,15 +1,14 @@
 package io.pgsink.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgsink.decode.DecodedBatch;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.pg.RecordOutcome;
 import io.pgsink.pg.Session;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.pg.Transaction;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -21,8 +20,7 @@ public final class TestRecords {
 
     public static final ObjectMapper JSON = new ObjectMapper();
 
-    private TestRecords() {
-    }
+    private TestRecords() {}
 
     public static ObjectNode object() {
         return JSON.createObjectNode();
@@ -53,7 +51,8 @@ public final class TestRecords {
     public static List<RecordOutcome> writeAndCommit(TargetTable writer, List<SinkRecord> records) throws SQLException {
         DecodedBatch batch = writer.decode(records);
         List<RecordOutcome> outcomes = new ArrayList<>();
-        try (Session session = writer.openSession(); Transaction results = session.write(batch)) {
+        try (Session session = writer.openSession();
+                Transaction results = session.write(batch)) {
             results.forEachRemaining(outcomes::add);
             results.commit();
         }

@@ -1,9 +1,8 @@
 package io.pgsink.worker;
 
-import io.pgsink.model.PartitionRef;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgsink.model.PartitionRef;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,9 @@ class OwnershipTest {
         assertThat(ownership.movedSince(batch)).isEmpty();
         ownership.moved(List.of(P1));
         assertThat(ownership.movedSince(batch)).containsExactly(P1);
-        assertThat(ownership.movedSince(ownership.snapshot(List.of(P0, P1)))).as("a batch handed over later").isEmpty();
+        assertThat(ownership.movedSince(ownership.snapshot(List.of(P0, P1))))
+                .as("a batch handed over later")
+                .isEmpty();
     }
 
     @Test

@@ -1,14 +1,13 @@
 package io.pgsink.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pgsink.batch.AdaptiveSizeTarget;
 import io.pgsink.batch.Batch;
 import io.pgsink.batch.Batcher;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.write.BatchWriter;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,11 +24,14 @@ class PipelineTest {
     @Test
     void offsetsOfPartitionsThatMovedWhileTheirBatchWasInFlightAreNotHandled() throws InterruptedException {
         ConcurrentLinkedQueue<Lane.Completion> completions = new ConcurrentLinkedQueue<>();
-        Batcher batcher = new Batcher(Clock.systemUTC(), new AdaptiveSizeTarget(Clock.systemUTC(), 100, 100,
-            Duration.ofMillis(250)), 1 << 20, Duration.ofMillis(20));
+        Batcher batcher = new Batcher(
+                Clock.systemUTC(),
+                new AdaptiveSizeTarget(Clock.systemUTC(), 100, 100, Duration.ofMillis(250)),
+                1 << 20,
+                Duration.ofMillis(20));
         // The writer is never asked to write here; closing it (lane.stop) touches nothing.
-        Lane lane = new Lane(0, batcher, new BatchWriter(null, null, null, null), completions, new HealthState(),
-            new Ownership());
+        Lane lane = new Lane(
+                0, batcher, new BatchWriter(null, null, null, null), completions, new HealthState(), new Ownership());
         Pipeline pipeline = new Pipeline(List.of(lane), completions, 1 << 20, new HealthState(), new Ownership());
         List<SinkRecord> records = new ArrayList<>();
         for (int offset = 0; offset < 10; offset++) {

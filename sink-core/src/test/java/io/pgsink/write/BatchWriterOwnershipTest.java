@@ -1,5 +1,9 @@
 package io.pgsink.write;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.pgsink.batch.Batch;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMethod;
@@ -13,11 +17,6 @@ import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TableRef;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.testing.TestPool;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -49,12 +48,12 @@ class BatchWriterOwnershipTest {
     private final int[] handled = new int[2];
 
     private BatchWriter writer(TableRef table) throws SQLException {
-        return writer(table, () -> { });
+        return writer(table, () -> {});
     }
 
     private BatchWriter writer(TableRef table, Runnable onCommit) throws SQLException {
-        TargetTable tableWriter = TargetTable.open(TestPool.pool(), table, WriteMode.INSERT, List.of(),
-            UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
+        TargetTable tableWriter = TargetTable.open(
+                TestPool.pool(), table, WriteMode.INSERT, List.of(), UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
         DeadLetterSink sink = new DeadLetterSink() {
             @Override
             public void send(List<Rejection> rejections) {
@@ -62,11 +61,10 @@ class BatchWriterOwnershipTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
-        RetryPolicy retries = new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), Duration.ZERO,
-            Sleeper.SYSTEM, Clock.systemUTC());
+        RetryPolicy retries = new RetryPolicy(
+                Duration.ofMillis(10), Duration.ofMillis(10), Duration.ZERO, Sleeper.SYSTEM, Clock.systemUTC());
         return new BatchWriter(tableWriter, sink, retries, new WriteListener() {
             @Override
             public void committed() {
@@ -74,16 +72,13 @@ class BatchWriterOwnershipTest {
             }
 
             @Override
-            public void split() {
-            }
+            public void split() {}
 
             @Override
-            public void retrying(String why) {
-            }
+            public void retrying(String why) {}
 
             @Override
-            public void succeeded() {
-            }
+            public void succeeded() {}
 
             @Override
             public void handled(int written, int rejected) {
@@ -106,8 +101,7 @@ class BatchWriterOwnershipTest {
     }
 
     private static SinkRecord record(int partition, long offset, String json) {
-        return new SinkRecord("events", partition, offset, 0L, null, json.getBytes(StandardCharsets.UTF_8),
-            List.of());
+        return new SinkRecord("events", partition, offset, 0L, null, json.getBytes(StandardCharsets.UTF_8), List.of());
     }
 
     @Test
@@ -117,7 +111,8 @@ class BatchWriterOwnershipTest {
         AtomicReference<Set<PartitionRef>> moved = new AtomicReference<>(Set.of());
         Batch batch = batch();
 
-        try (Connection lock = TestPool.pool().getConnection(); Statement st = lock.createStatement()) {
+        try (Connection lock = TestPool.pool().getConnection();
+                Statement st = lock.createStatement()) {
             lock.setAutoCommit(false);
             st.execute("LOCK TABLE " + table.quoted() + " IN ACCESS EXCLUSIVE MODE");
             CompletableFuture<Long> write = CompletableFuture.supplyAsync(() -> {
@@ -191,14 +186,17 @@ class BatchWriterOwnershipTest {
         Batch batch = new Batch(records, records.size(), false);
 
         assertThatThrownBy(() -> writer.write(batch, writer.decode(batch), () -> Set.of(P1)))
-            .isInstanceOf(FatalWriteException.class).hasMessageContaining("every record of a batch of 12");
+                .isInstanceOf(FatalWriteException.class)
+                .hasMessageContaining("every record of a batch of 12");
         writer.close();
         assertThat(deadLettered).isEmpty();
     }
 
     private static long waitingOnALock() throws SQLException {
-        try (Connection c = TestPool.pool().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+        try (Connection c = TestPool.pool().getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -206,8 +204,9 @@ class BatchWriterOwnershipTest {
 
     private static List<Long> ids(TableRef table) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (Connection c = TestPool.pool().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id FROM " + table.quoted() + " ORDER BY id")) {
+        try (Connection c = TestPool.pool().getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT id FROM " + table.quoted() + " ORDER BY id")) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
             }

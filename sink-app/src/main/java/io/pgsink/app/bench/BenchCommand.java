@@ -10,8 +10,7 @@ import java.util.List;
  */
 public final class BenchCommand {
 
-    private BenchCommand() {
-    }
+    private BenchCommand() {}
 
     /**
      * Kafka's test kit prints to {@code System.out} while it formats its storage; the report must be alone on

@@ -18,19 +18,18 @@ final class BenchData {
     private static final String[] COUNTRIES = {"DE", "FR", "NL", "PL", "ES", "IT"};
     private static final String[] TAGS = {"gift", "express", "promo", "b2b", "repeat", "new"};
 
-    private BenchData() {
-    }
+    private BenchData() {}
 
     /** The table every measurement writes to, under a name of its own. */
     static String createTable(String table) {
         return "CREATE TABLE " + table + " ("
-            + " id bigint PRIMARY KEY,"
-            + " account text NOT NULL,"
-            + " amount numeric(14,2) NOT NULL,"
-            + " at timestamptz NOT NULL,"
-            + " payload jsonb NOT NULL,"
-            + " sent_at timestamptz NOT NULL,"
-            + " written_at timestamptz NOT NULL DEFAULT clock_timestamp())";
+                + " id bigint PRIMARY KEY,"
+                + " account text NOT NULL,"
+                + " amount numeric(14,2) NOT NULL,"
+                + " at timestamptz NOT NULL,"
+                + " payload jsonb NOT NULL,"
+                + " sent_at timestamptz NOT NULL,"
+                + " written_at timestamptz NOT NULL DEFAULT clock_timestamp())";
     }
 
     /** One event's column values as PostgreSQL accepts them in text form. */
@@ -42,13 +41,24 @@ final class BenchData {
 
         byte[] json() {
             return ("{\"id\":" + id + ",\"account\":\"" + account + "\",\"amount\":" + amount + ",\"at\":\"" + at
-                + "\",\"payload\":" + payload + ",\"sent_at\":\"" + sentAt + "\"}").getBytes(StandardCharsets.UTF_8);
+                            + "\",\"payload\":" + payload + ",\"sent_at\":\"" + sentAt + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
         }
 
         /** The event as one line of COPY text format, in {@link #COLUMNS} order. */
         void appendCopyLine(StringBuilder out) {
-            out.append(id).append('\t').append(copyText(account)).append('\t').append(amount).append('\t')
-                .append(at).append('\t').append(copyText(payload)).append('\t').append(sentAt).append('\n');
+            out.append(id)
+                    .append('\t')
+                    .append(copyText(account))
+                    .append('\t')
+                    .append(amount)
+                    .append('\t')
+                    .append(at)
+                    .append('\t')
+                    .append(copyText(payload))
+                    .append('\t')
+                    .append(sentAt)
+                    .append('\n');
         }
     }
 
@@ -59,12 +69,11 @@ final class BenchData {
         String amount = cents / 100 + "." + pad((int) (cents % 100), 2);
         String channel = CHANNELS[random.nextInt(CHANNELS.length)];
         String payload = "{\"channel\":\"" + channel + "\",\"country\":\""
-            + COUNTRIES[random.nextInt(COUNTRIES.length)] + "\",\"items\":" + (1 + random.nextInt(9))
-            + ",\"sku\":\"SKU-" + pad(random.nextInt(100_000), 5) + "\",\"tags\":[\""
-            + TAGS[random.nextInt(TAGS.length)] + "\",\"" + TAGS[random.nextInt(TAGS.length)]
-            + "\"],\"note\":\"order " + id + " for " + account + " via " + channel + "\"}";
-        return new Event(id, account, amount, EVENT_EPOCH.plusMillis(id * 37).toString(), payload,
-            sentAt.toString());
+                + COUNTRIES[random.nextInt(COUNTRIES.length)] + "\",\"items\":" + (1 + random.nextInt(9))
+                + ",\"sku\":\"SKU-" + pad(random.nextInt(100_000), 5) + "\",\"tags\":[\""
+                + TAGS[random.nextInt(TAGS.length)] + "\",\"" + TAGS[random.nextInt(TAGS.length)]
+                + "\"],\"note\":\"order " + id + " for " + account + " via " + channel + "\"}";
+        return new Event(id, account, amount, EVENT_EPOCH.plusMillis(id * 37).toString(), payload, sentAt.toString());
     }
 
     private static String pad(int value, int width) {
@@ -73,6 +82,9 @@ final class BenchData {
     }
 
     private static String copyText(String value) {
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+        return value.replace("\\", "\\\\")
+                .replace("\t", "\\t")
+                .replace("\n", "\\n")
+                .replace("\r", "\\r");
     }
 }

@@ -48,24 +48,26 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     String version() throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SHOW server_version")) {
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW server_version")) {
             rs.next();
             return rs.getString(1);
         }
     }
 
     /** Rows counted and their {@code written_at - sent_at} percentiles, in milliseconds. */
-    record Percentiles(long rows, double p50, double p99, double max) {
-    }
+    record Percentiles(long rows, double p50, double p99, double max) {}
 
     /** The latency percentiles over the rows with {@code id >= fromId}, computed by PostgreSQL. */
     Percentiles latencyMillis(String table, long fromId) throws SQLException {
         String ms = "extract(epoch FROM written_at - sent_at) * 1000";
         String sql = "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY " + ms + "),"
-            + " percentile_cont(0.99) WITHIN GROUP (ORDER BY " + ms + "), max(" + ms + ")"
-            + " FROM " + table + " WHERE id >= " + fromId;
-        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                + " percentile_cont(0.99) WITHIN GROUP (ORDER BY " + ms + "), max(" + ms + ")"
+                + " FROM " + table + " WHERE id >= " + fromId;
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return new Percentiles(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4));
         }
@@ -77,28 +79,34 @@ final class BenchDatabase implements AutoCloseable {
      */
     List<String> slowestWindows(String table, long fromId, int limit) throws SQLException {
         String sql = "SELECT to_char(w, 'HH24:MI:SS.MS'), count(*), round(max(ms)), round(min(ms))"
-            + " FROM (SELECT date_bin('100 milliseconds', sent_at, TIMESTAMPTZ '2000-01-01') AS w,"
-            + " extract(epoch FROM written_at - sent_at) * 1000 AS ms FROM " + table + " WHERE id >= " + fromId
-            + ") x GROUP BY w ORDER BY max(ms) DESC LIMIT " + limit;
+                + " FROM (SELECT date_bin('100 milliseconds', sent_at, TIMESTAMPTZ '2000-01-01') AS w,"
+                + " extract(epoch FROM written_at - sent_at) * 1000 AS ms FROM " + table + " WHERE id >= " + fromId
+                + ") x GROUP BY w ORDER BY max(ms) DESC LIMIT " + limit;
         List<String> windows = new ArrayList<>();
-        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
-                windows.add(String.format("sent %s: %d rows, latency %s to %s ms", rs.getString(1), rs.getLong(2),
-                    rs.getString(4), rs.getString(3)));
+                windows.add(String.format(
+                        "sent %s: %d rows, latency %s to %s ms",
+                        rs.getString(1), rs.getLong(2), rs.getString(4), rs.getString(3)));
             }
         }
         return windows;
     }
 
     private long queryLong(String sql) throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     private void execute(String... statements) throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
             for (String sql : statements) {
                 st.execute(sql);
             }

@@ -45,9 +45,18 @@ final class BenchKafka implements AutoCloseable {
 
     /** A producer as an application would configure one; {@code lingerMs} trades latency for batching. */
     KafkaProducer<byte[], byte[]> producer(int lingerMs) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-            ProducerConfig.LINGER_MS_CONFIG, lingerMs, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-            ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers(),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        lingerMs,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     /** Publishes events with ids 0 to records - 1, keyed by account, and waits until all are acknowledged. */
@@ -64,32 +73,42 @@ final class BenchKafka implements AutoCloseable {
 
     /** The sum of the topic's end offsets: how many records a group must commit to have read them all. */
     long endOffsets(String topic) {
-        List<TopicPartition> partitions = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic)
-            .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        Map<TopicPartition, OffsetSpec> latest = partitions.stream()
-            .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
-        return get(admin.listOffsets(latest).all()).values().stream().mapToLong(r -> r.offset()).sum();
+        List<TopicPartition> partitions =
+                get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
+        Map<TopicPartition, OffsetSpec> latest =
+                partitions.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+        return get(admin.listOffsets(latest).all()).values().stream()
+                .mapToLong(r -> r.offset())
+                .sum();
     }
 
     /** The sum of the group's committed offsets; 0 before its first commit. */
     long committed(String group) {
         Map<TopicPartition, OffsetAndMetadata> offsets =
-            get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
-        return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+                get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+        return offsets.values().stream()
+                .filter(o -> o != null)
+                .mapToLong(OffsetAndMetadata::offset)
+                .sum();
     }
 
     /** How many partitions the group's members hold now; 0 before the group exists. */
     int assignedPartitions(String group) {
         ConsumerGroupDescription description;
         try {
-            description = get(admin.describeConsumerGroups(List.of(group)).all()).get(group);
+            description =
+                    get(admin.describeConsumerGroups(List.of(group)).all()).get(group);
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
                 return 0;
             }
             throw e;
         }
-        return description.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
+        return description.members().stream()
+                .mapToInt(m -> m.assignment().topicPartitions().size())
+                .sum();
     }
 
     private static <T> T get(KafkaFuture<T> future) {

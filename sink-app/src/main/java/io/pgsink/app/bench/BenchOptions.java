@@ -20,6 +20,7 @@ record BenchOptions(int records, int partitions, int rate, boolean json, boolean
     static final int DEFAULT_RATE = 20_000;
     /** Rows the row-by-row baseline inserts: one fsync'd commit each is too slow for the whole backlog. */
     static final int ROW_BY_ROW_SAMPLE = 20_000;
+
     static final int LATENCY_SECONDS = 20;
     static final String WORKER_XMX = "256m";
 
@@ -47,8 +48,7 @@ record BenchOptions(int records, int partitions, int rate, boolean json, boolean
                 case "--json" -> json = true;
                 case "--only" -> {
                     only = ++i < args.size() ? args.get(i) : "";
-                    require(only.equals("throughput") || only.equals("latency"),
-                        "--only takes throughput or latency");
+                    require(only.equals("throughput") || only.equals("latency"), "--only takes throughput or latency");
                 }
                 default -> throw new IllegalArgumentException("unknown bench option " + args.get(i));
             }

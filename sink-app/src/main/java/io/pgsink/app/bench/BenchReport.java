@@ -9,8 +9,15 @@ import java.util.List;
  * @param pipeline the worker measurements on the backlog, in the order they ran
  * @param seconds the whole run, start-up of the embedded servers included
  */
-record BenchReport(BenchOptions options, Machine machine, Measurement copyCeiling, Measurement upsertCeiling,
-                   Measurement rowByRow, List<Measurement> pipeline, List<LatencyRun.Latency> latency, double seconds) {
+record BenchReport(
+        BenchOptions options,
+        Machine machine,
+        Measurement copyCeiling,
+        Measurement upsertCeiling,
+        Measurement rowByRow,
+        List<Measurement> pipeline,
+        List<LatencyRun.Latency> latency,
+        double seconds) {
 
     /**
      * The machine and the software under the measurement.
@@ -18,9 +25,7 @@ record BenchReport(BenchOptions options, Machine machine, Measurement copyCeilin
      * @param loadAverageAtStart the one-minute load average before the bench started its servers: other work on
      *     the machine, which the figures share the cores with
      */
-    record Machine(int cpus, long memoryBytes, String java, String postgres, String kafka,
-                   double loadAverageAtStart) {
-    }
+    record Machine(int cpus, long memoryBytes, String java, String postgres, String kafka, double loadAverageAtStart) {}
 
     double vsCopy(Measurement m) {
         return m.rowsPerSecond() / copyCeiling.rowsPerSecond();

@@ -30,7 +30,8 @@ final class BenchRun {
         long start = System.nanoTime();
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         LOG.info("starting embedded PostgreSQL (durable) and Kafka");
-        try (BenchDatabase database = BenchDatabase.start(); BenchKafka kafka = BenchKafka.start()) {
+        try (BenchDatabase database = BenchDatabase.start();
+                BenchKafka kafka = BenchKafka.start()) {
             Measurement copy = null;
             Measurement upsert = null;
             Measurement rowByRow = null;
@@ -50,8 +51,15 @@ final class BenchRun {
                     latency.add(new LatencyRun(database, kafka, options).measure(lanes));
                 }
             }
-            return new BenchReport(options, machine(database, load), copy, upsert, rowByRow, pipeline, latency,
-                (System.nanoTime() - start) / 1e9);
+            return new BenchReport(
+                    options,
+                    machine(database, load),
+                    copy,
+                    upsert,
+                    rowByRow,
+                    pipeline,
+                    latency,
+                    (System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -70,26 +78,35 @@ final class BenchRun {
     /** The worker configurations compared; each names only what it changes from the defaults. */
     static List<PipelineRun.Variant> variants() {
         List<PipelineRun.Variant> variants = new ArrayList<>();
-        variants.add(new PipelineRun.Variant("jdbc_batch", "pipeline: JDBC batch (write.method=batch), adaptive,"
-            + " 1 lane", Map.of("write.method", "batch")));
+        variants.add(new PipelineRun.Variant(
+                "jdbc_batch",
+                "pipeline: JDBC batch (write.method=batch), adaptive," + " 1 lane",
+                Map.of("write.method", "batch")));
         for (int lanes : CONCURRENCIES) {
-            variants.add(new PipelineRun.Variant("copy_adaptive_c" + lanes, "pipeline: COPY, adaptive (defaults), "
-                + lanes + " lane(s)", Map.of("write.concurrency", Integer.toString(lanes))));
+            variants.add(new PipelineRun.Variant(
+                    "copy_adaptive_c" + lanes,
+                    "pipeline: COPY, adaptive (defaults), " + lanes + " lane(s)",
+                    Map.of("write.concurrency", Integer.toString(lanes))));
         }
         // The collector deploy/ starts the worker with: far fewer collections than G1 at -Xmx256m (see docs).
-        variants.add(new PipelineRun.Variant("copy_adaptive_c2_parallel_gc", "pipeline: COPY, adaptive, 2 lanes,"
-            + " -XX:+UseParallelGC", Map.of("write.concurrency", "2"), List.of("-XX:+UseParallelGC")));
+        variants.add(new PipelineRun.Variant(
+                "copy_adaptive_c2_parallel_gc",
+                "pipeline: COPY, adaptive, 2 lanes," + " -XX:+UseParallelGC",
+                Map.of("write.concurrency", "2"),
+                List.of("-XX:+UseParallelGC")));
         for (int size : List.of(500, 5_000, 50_000)) {
-            variants.add(new PipelineRun.Variant("copy_fixed_" + size, String.format("pipeline: COPY, fixed"
-                + " batches of %,d, 1 lane", size), fixed(size)));
+            variants.add(new PipelineRun.Variant(
+                    "copy_fixed_" + size,
+                    String.format("pipeline: COPY, fixed" + " batches of %,d, 1 lane", size),
+                    fixed(size)));
         }
         return variants;
     }
 
     /** No adaptation: every batch aims at {@code size}, with the byte cap raised so it can get there. */
     private static Map<String, String> fixed(int size) {
-        Map<String, String> settings = new java.util.HashMap<>(Map.of("batch.target.latency.ms", "0",
-            "batch.max.records", Integer.toString(size)));
+        Map<String, String> settings = new java.util.HashMap<>(
+                Map.of("batch.target.latency.ms", "0", "batch.max.records", Integer.toString(size)));
         if (size > 20_000) {
             // 50,000 of the bench's records are about 18 MB as the batcher counts them; room for two such batches.
             settings.put("batch.max.bytes", Long.toString(24L << 20));
@@ -100,8 +117,13 @@ final class BenchRun {
 
     private static BenchReport.Machine machine(BenchDatabase database, double load) throws Exception {
         long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-            .getTotalMemorySize();
-        return new BenchReport.Machine(Runtime.getRuntime().availableProcessors(), memory,
-            System.getProperty("java.version"), database.version(), AppInfoParser.getVersion(), load);
+                .getTotalMemorySize();
+        return new BenchReport.Machine(
+                Runtime.getRuntime().availableProcessors(),
+                memory,
+                System.getProperty("java.version"),
+                database.version(),
+                AppInfoParser.getVersion(),
+                load);
     }
 }

@@ -36,10 +36,11 @@ final class CopyCeiling {
         List<byte[]> chunks = encode(rows);
         database.freshTable(TABLE);
         long elapsed;
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = database.connect();
+                Statement statement = connection.createStatement()) {
             if (upsert) {
-                statement.execute("CREATE TEMP TABLE " + STAGE + " ON COMMIT DELETE ROWS AS SELECT "
-                    + BenchData.COLUMNS + " FROM " + TABLE + " WITH NO DATA");
+                statement.execute("CREATE TEMP TABLE " + STAGE + " ON COMMIT DELETE ROWS AS SELECT " + BenchData.COLUMNS
+                        + " FROM " + TABLE + " WITH NO DATA");
             }
             connection.setAutoCommit(false);
             CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
@@ -59,16 +60,26 @@ final class CopyCeiling {
         long written = database.count(TABLE);
         database.drop(TABLE);
         return upsert
-            ? new Measurement("copy_upsert_ceiling", "for reference: COPY to staging + INSERT..ON CONFLICT, no Kafka",
-                written, elapsed / 1e9, -1, null)
-            : new Measurement("copy_ceiling", "COPY ceiling: CopyManager from memory, 5,000 rows/txn, no Kafka",
-                written, elapsed / 1e9, -1, null);
+                ? new Measurement(
+                        "copy_upsert_ceiling",
+                        "for reference: COPY to staging + INSERT..ON CONFLICT, no Kafka",
+                        written,
+                        elapsed / 1e9,
+                        -1,
+                        null)
+                : new Measurement(
+                        "copy_ceiling",
+                        "COPY ceiling: CopyManager from memory, 5,000 rows/txn, no Kafka",
+                        written,
+                        elapsed / 1e9,
+                        -1,
+                        null);
     }
 
     private static String merge() {
         return "INSERT INTO " + TABLE + " (" + BenchData.COLUMNS + ") SELECT " + BenchData.COLUMNS + " FROM " + STAGE
-            + " ON CONFLICT (id) DO UPDATE SET account = EXCLUDED.account, amount = EXCLUDED.amount,"
-            + " at = EXCLUDED.at, payload = EXCLUDED.payload, sent_at = EXCLUDED.sent_at";
+                + " ON CONFLICT (id) DO UPDATE SET account = EXCLUDED.account, amount = EXCLUDED.amount,"
+                + " at = EXCLUDED.at, payload = EXCLUDED.payload, sent_at = EXCLUDED.sent_at";
     }
 
     private static List<byte[]> encode(int rows) {

@@ -14,8 +14,7 @@ final class GcLog {
     private static final Pattern PAUSE = Pattern.compile(" (\\d+(?:\\.\\d+)?)ms$");
     private static final Pattern HEAP = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\(\\d+[KMG]\\)");
 
-    private GcLog() {
-    }
+    private GcLog() {}
 
     /** The log's lines; none if the JVM wrote no log. */
     static List<String> read(Path log) throws IOException {
@@ -36,10 +35,13 @@ final class GcLog {
 
     /** The {@code count} longest pauses, as their log lines (with the wall-clock time the bench logs them with). */
     static List<String> longestPauses(List<String> log, int count) {
-        return log.stream().filter(line -> line.contains(" Pause "))
-            .filter(line -> PAUSE.matcher(line).find())
-            .sorted(Comparator.comparingDouble((String line) -> pauseMillis(line)).reversed())
-            .limit(count).toList();
+        return log.stream()
+                .filter(line -> line.contains(" Pause "))
+                .filter(line -> PAUSE.matcher(line).find())
+                .sorted(Comparator.comparingDouble((String line) -> pauseMillis(line))
+                        .reversed())
+                .limit(count)
+                .toList();
     }
 
     private static double pauseMillis(String line) {

@@ -33,10 +33,16 @@ final class LatencyRun {
      * @param all percentiles over every row, cold start included
      * @param maxLateMillis how late the producer thread was at worst (see {@link PacedProducer})
      */
-    record Latency(int concurrency, int offeredRate, double achievedRate, double warmupSeconds, boolean caughtUp,
-                   BenchDatabase.Percentiles measured, BenchDatabase.Percentiles all, double maxLateMillis,
-                   Measurement.WorkerFigures worker) {
-    }
+    record Latency(
+            int concurrency,
+            int offeredRate,
+            double achievedRate,
+            double warmupSeconds,
+            boolean caughtUp,
+            BenchDatabase.Percentiles measured,
+            BenchDatabase.Percentiles all,
+            double maxLateMillis,
+            Measurement.WorkerFigures worker) {}
 
     private final BenchDatabase database;
     private final BenchKafka kafka;
@@ -65,11 +71,10 @@ final class LatencyRun {
         }
     }
 
-    private Latency run(int concurrency, String table, String topic, Map<String, String> settings)
-        throws Exception {
+    private Latency run(int concurrency, String table, String topic, Map<String, String> settings) throws Exception {
         String group = settings.get("kafka.group.id");
         try (WorkerProcess worker = WorkerProcess.start(settings, BenchOptions.WORKER_XMX, List.of());
-             KafkaProducer<byte[], byte[]> producer = kafka.producer(0)) {
+                KafkaProducer<byte[], byte[]> producer = kafka.producer(0)) {
             worker.awaitHealthy(Duration.ofSeconds(60));
             awaitAssignment(group, worker);
             PacedProducer paced = new PacedProducer(producer, topic, options.rate());
@@ -87,9 +92,16 @@ final class LatencyRun {
             for (String window : database.slowestWindows(table, boundary, 5)) {
                 LOG.info("{} slowest: {}", group, window);
             }
-            return new Latency(concurrency, options.rate(), paced.achievedRate(), warmup,
-                warmup < MAX_WARMUP_SECONDS, database.latencyMillis(table, boundary), database.latencyMillis(table, 0),
-                paced.maxLateMillis(), figures);
+            return new Latency(
+                    concurrency,
+                    options.rate(),
+                    paced.achievedRate(),
+                    warmup,
+                    warmup < MAX_WARMUP_SECONDS,
+                    database.latencyMillis(table, boundary),
+                    database.latencyMillis(table, 0),
+                    paced.maxLateMillis(),
+                    figures);
         }
     }
 
@@ -99,7 +111,7 @@ final class LatencyRun {
      * after that: where the measured rows begin.
      */
     private long awaitCaughtUp(String group, WorkerProcess worker, PacedProducer paced)
-        throws InterruptedException, IOException {
+            throws InterruptedException, IOException {
         long behindAllowed = options.rate() * CAUGHT_UP_MILLIS / 1000;
         long start = System.nanoTime();
         long deadline = start + Duration.ofSeconds(MAX_WARMUP_SECONDS).toNanos();
@@ -114,7 +126,8 @@ final class LatencyRun {
             } else if (steadySince < 0) {
                 steadySince = now;
             }
-            if (steadySince >= 0 && now - steadySince >= Duration.ofSeconds(STEADY_SECONDS).toNanos()) {
+            if (steadySince >= 0
+                    && now - steadySince >= Duration.ofSeconds(STEADY_SECONDS).toNanos()) {
                 break;
             }
             worker.requireAlive();

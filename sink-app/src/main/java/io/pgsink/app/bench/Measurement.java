@@ -9,8 +9,8 @@ package io.pgsink.app.bench;
  *     group join, first fetch, first batch), included in {@code seconds}; -1 when no worker ran
  * @param worker what the worker reported, or null when no worker ran
  */
-record Measurement(String name, String description, long rows, double seconds, double firstCommitSeconds,
-                   WorkerFigures worker) {
+record Measurement(
+        String name, String description, long rows, double seconds, double firstCommitSeconds, WorkerFigures worker) {
 
     double rowsPerSecond() {
         return rows / seconds;
@@ -28,8 +28,14 @@ record Measurement(String name, String description, long rows, double seconds, d
      * @param finalTargetRecords the batch size target in force at the end (pgsink_batch_target_records)
      * @param cpuSeconds CPU time the worker process used, all threads, start-up included
      */
-    record WorkerFigures(long batches, long retries, long peakHeapBytes, long maxHeapAfterGcBytes, String xmx,
-                         long finalTargetRecords, double cpuSeconds) {
+    record WorkerFigures(
+            long batches,
+            long retries,
+            long peakHeapBytes,
+            long maxHeapAfterGcBytes,
+            String xmx,
+            long finalTargetRecords,
+            double cpuSeconds) {
 
         double meanBatch(long rows) {
             return batches == 0 ? 0 : (double) rows / batches;

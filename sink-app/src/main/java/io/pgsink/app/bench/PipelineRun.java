@@ -78,10 +78,10 @@ final class PipelineRun {
         database.drop(table);
         if (rows != records) {
             throw new IllegalStateException(variant.name() + ": the table holds " + rows + " rows after the group"
-                + " committed " + records + " records");
+                    + " committed " + records + " records");
         }
-        Measurement m = new Measurement(variant.name(), variant.description(), rows, (end - start) / 1e9,
-            (firstCommit - start) / 1e9, figures);
+        Measurement m = new Measurement(
+                variant.name(), variant.description(), rows, (end - start) / 1e9, (firstCommit - start) / 1e9, figures);
         LOG.info("{}: {} rows/s", variant.name(), Math.round(m.rowsPerSecond()));
         return m;
     }
@@ -91,7 +91,7 @@ final class PipelineRun {
      * first commit was seen.
      */
     static long awaitCommitted(BenchKafka kafka, WorkerProcess worker, String group, long target, Duration timeout)
-        throws InterruptedException, IOException {
+            throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long firstCommit = 0;
         long nextLog = System.nanoTime() + LOG_INTERVAL_NANOS;
@@ -103,8 +103,8 @@ final class PipelineRun {
             }
             worker.requireAlive();
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("group " + group + " did not commit " + target + " records within "
-                    + timeout);
+                throw new IllegalStateException(
+                        "group " + group + " did not commit " + target + " records within " + timeout);
             }
             Thread.sleep(20);
         }

@@ -10,15 +10,20 @@ final class ReportJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
     static String render(BenchReport r) throws JsonProcessingException {
         ObjectNode root = JSON.createObjectNode();
-        root.set("settings", JSON.createObjectNode().put("records", r.options().records())
-            .put("partitions", r.options().partitions()).put("rate", r.options().rate())
-            .put("rowByRowSample", r.options().rowByRowSample()).put("writeMode", "upsert")
-            .put("workerXmx", BenchOptions.WORKER_XMX).put("latencySeconds", BenchOptions.LATENCY_SECONDS));
+        root.set(
+                "settings",
+                JSON.createObjectNode()
+                        .put("records", r.options().records())
+                        .put("partitions", r.options().partitions())
+                        .put("rate", r.options().rate())
+                        .put("rowByRowSample", r.options().rowByRowSample())
+                        .put("writeMode", "upsert")
+                        .put("workerXmx", BenchOptions.WORKER_XMX)
+                        .put("latencySeconds", BenchOptions.LATENCY_SECONDS));
         root.set("machine", JSON.valueToTree(r.machine()));
         if (r.options().throughput()) {
             root.set("copyCeiling", throughput(r, r.copyCeiling()));
@@ -34,21 +39,30 @@ final class ReportJson {
     }
 
     private static ObjectNode throughput(BenchReport r, Measurement m) {
-        ObjectNode node = JSON.createObjectNode().put("description", m.description()).put("rows", m.rows())
-            .put("seconds", m.seconds()).put("rowsPerSecond", m.rowsPerSecond())
-            .put("vsCopyCeiling", r.vsCopy(m)).put("vsRowByRow", r.vsRowByRow(m));
+        ObjectNode node = JSON.createObjectNode()
+                .put("description", m.description())
+                .put("rows", m.rows())
+                .put("seconds", m.seconds())
+                .put("rowsPerSecond", m.rowsPerSecond())
+                .put("vsCopyCeiling", r.vsCopy(m))
+                .put("vsRowByRow", r.vsRowByRow(m));
         if (m.worker() != null) {
             node.put("firstCommitSeconds", m.firstCommitSeconds());
-            node.set("worker", worker(m.worker()).put("meanBatchRecords", m.worker().meanBatch(m.rows())));
+            node.set(
+                    "worker",
+                    worker(m.worker()).put("meanBatchRecords", m.worker().meanBatch(m.rows())));
         }
         return node;
     }
 
     private static ObjectNode latency(LatencyRun.Latency l) {
-        ObjectNode node = JSON.createObjectNode().put("writeConcurrency", l.concurrency())
-            .put("offeredRate", l.offeredRate()).put("achievedRate", l.achievedRate())
-            .put("warmupSeconds", l.warmupSeconds()).put("caughtUp", l.caughtUp())
-            .put("producerMaxLateMillis", l.maxLateMillis());
+        ObjectNode node = JSON.createObjectNode()
+                .put("writeConcurrency", l.concurrency())
+                .put("offeredRate", l.offeredRate())
+                .put("achievedRate", l.achievedRate())
+                .put("warmupSeconds", l.warmupSeconds())
+                .put("caughtUp", l.caughtUp())
+                .put("producerMaxLateMillis", l.maxLateMillis());
         node.set("measured", JSON.valueToTree(l.measured()));
         node.set("includingColdStart", JSON.valueToTree(l.all()));
         node.set("worker", worker(l.worker()));
@@ -56,9 +70,13 @@ final class ReportJson {
     }
 
     private static ObjectNode worker(Measurement.WorkerFigures w) {
-        ObjectNode node = JSON.createObjectNode().put("batches", w.batches()).put("retries", w.retries())
-            .put("xmx", w.xmx()).put("maxHeapAfterGcBytes", w.maxHeapAfterGcBytes())
-            .put("finalBatchTargetRecords", w.finalTargetRecords()).put("cpuSeconds", w.cpuSeconds());
+        ObjectNode node = JSON.createObjectNode()
+                .put("batches", w.batches())
+                .put("retries", w.retries())
+                .put("xmx", w.xmx())
+                .put("maxHeapAfterGcBytes", w.maxHeapAfterGcBytes())
+                .put("finalBatchTargetRecords", w.finalTargetRecords())
+                .put("cpuSeconds", w.cpuSeconds());
         if (w.peakHeapBytes() >= 0) {
             node.put("peakHeapBytes", w.peakHeapBytes());
         } else {

@@ -27,9 +27,10 @@ final class RowByRow {
             events[id] = BenchData.event(id, now);
         }
         String sql = "INSERT INTO " + TABLE + " (" + BenchData.COLUMNS + ")"
-            + " VALUES (?, ?, ?::numeric, ?::timestamptz, ?::jsonb, ?::timestamptz)";
+                + " VALUES (?, ?, ?::numeric, ?::timestamptz, ?::jsonb, ?::timestamptz)";
         long elapsed;
-        try (Connection connection = database.connect(); PreparedStatement insert = connection.prepareStatement(sql)) {
+        try (Connection connection = database.connect();
+                PreparedStatement insert = connection.prepareStatement(sql)) {
             long start = System.nanoTime();
             for (BenchData.Event e : events) {
                 insert.setLong(1, e.id());
@@ -44,7 +45,12 @@ final class RowByRow {
         }
         long written = database.count(TABLE);
         database.drop(TABLE);
-        return new Measurement("row_by_row", String.format("row-by-row INSERT, autocommit (sample of %,d)", rows),
-            written, elapsed / 1e9, -1, null);
+        return new Measurement(
+                "row_by_row",
+                String.format("row-by-row INSERT, autocommit (sample of %,d)", rows),
+                written,
+                elapsed / 1e9,
+                -1,
+                null);
     }
 }

@@ -28,7 +28,8 @@ final class WorkerProcess implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final Path directory;
@@ -52,13 +53,17 @@ final class WorkerProcess implements AutoCloseable {
         try (Writer writer = Files.newBufferedWriter(config)) {
             properties.store(writer, "pgsink bench worker");
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx" + xmx, "-Xlog:gc:file=" + directory.resolve("gc.log") + ":time,uptime"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + xmx,
+                "-Xlog:gc:file=" + directory.resolve("gc.log") + ":time,uptime"));
         command.addAll(jvmFlags);
         command.addAll(launcher());
         command.addAll(List.of("run", "--config", config.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(directory.resolve("worker.log").toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("worker.log").toFile())
+                .start();
         return new WorkerProcess(process, directory, port, xmx);
     }
 
@@ -98,17 +103,21 @@ final class WorkerProcess implements AutoCloseable {
     /** Scrapes /metrics, then stops the worker with SIGTERM (a clean shutdown) and reads its GC log. */
     Measurement.WorkerFigures stop() throws IOException, InterruptedException {
         Map<String, Long> metrics = metrics();
-        double cpuSeconds = process.info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(-1.0);
+        double cpuSeconds =
+                process.info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(-1.0);
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
         List<String> gcLog = GcLog.read(directory.resolve("gc.log"));
         Measurement.WorkerFigures figures = new Measurement.WorkerFigures(
-            metrics.getOrDefault("pgsink_batches_committed_total", 0L),
-            metrics.getOrDefault("pgsink_retries_total", 0L),
-            metrics.getOrDefault("jvm_heap_used_peak_bytes", -1L), GcLog.maxHeapAfterGc(gcLog),
-            xmx, metrics.getOrDefault("pgsink_batch_target_records", 0L), cpuSeconds);
+                metrics.getOrDefault("pgsink_batches_committed_total", 0L),
+                metrics.getOrDefault("pgsink_retries_total", 0L),
+                metrics.getOrDefault("jvm_heap_used_peak_bytes", -1L),
+                GcLog.maxHeapAfterGc(gcLog),
+                xmx,
+                metrics.getOrDefault("pgsink_batch_target_records", 0L),
+                cpuSeconds);
         for (String pause : GcLog.longestPauses(gcLog, 3)) {
             LOG.info("worker's longest GC pauses: {}", pause);
         }
@@ -119,10 +128,13 @@ final class WorkerProcess implements AutoCloseable {
     /** One line of the worker's progress, for the log while a measurement runs. */
     String progress() throws IOException, InterruptedException {
         Map<String, Long> m = metrics();
-        return String.format("written %,d, batch target %,d, last batch %,d, lag %,d, retries %d",
-            m.getOrDefault("pgsink_records_written_total", 0L), m.getOrDefault("pgsink_batch_target_records", 0L),
-            m.getOrDefault("pgsink_batch_last_records", 0L), m.getOrDefault("pgsink_consumer_lag_records", 0L),
-            m.getOrDefault("pgsink_retries_total", 0L));
+        return String.format(
+                "written %,d, batch target %,d, last batch %,d, lag %,d, retries %d",
+                m.getOrDefault("pgsink_records_written_total", 0L),
+                m.getOrDefault("pgsink_batch_target_records", 0L),
+                m.getOrDefault("pgsink_batch_last_records", 0L),
+                m.getOrDefault("pgsink_consumer_lag_records", 0L),
+                m.getOrDefault("pgsink_retries_total", 0L));
     }
 
     private Map<String, Long> metrics() throws IOException, InterruptedException {
@@ -138,7 +150,8 @@ final class WorkerProcess implements AutoCloseable {
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-            .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -14,14 +14,14 @@ import java.util.UUID;
 final class DemoEvents {
 
     static final String TABLE_DDL = "CREATE TABLE demo_events ("
-        + " id uuid PRIMARY KEY,"
-        + " customer_id bigint NOT NULL,"
-        + " kind text NOT NULL CHECK (kind IN ('order_placed', 'order_paid', 'order_shipped', 'order_refunded')),"
-        + " amount numeric(12,2),"
-        + " currency varchar(3),"
-        + " tags text[],"
-        + " attributes jsonb,"
-        + " occurred_at timestamptz NOT NULL)";
+            + " id uuid PRIMARY KEY,"
+            + " customer_id bigint NOT NULL,"
+            + " kind text NOT NULL CHECK (kind IN ('order_placed', 'order_paid', 'order_shipped', 'order_refunded')),"
+            + " amount numeric(12,2),"
+            + " currency varchar(3),"
+            + " tags text[],"
+            + " attributes jsonb,"
+            + " occurred_at timestamptz NOT NULL)";
 
     private static final String[] KINDS = {"order_placed", "order_paid", "order_shipped", "order_refunded"};
     private static final String[] CURRENCIES = {"EUR", "USD", "GBP", "CHF"};
@@ -29,11 +29,9 @@ final class DemoEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One event as published: its key and JSON value. */
-    record Event(byte[] key, byte[] value, ObjectNode json, boolean bad, String why) {
-    }
+    record Event(byte[] key, byte[] value, ObjectNode json, boolean bad, String why) {}
 
-    private DemoEvents() {
-    }
+    private DemoEvents() {}
 
     static List<Event> generate(int count, long seed) {
         Random random = new Random(seed);
@@ -77,8 +75,12 @@ final class DemoEvents {
 
     private static ObjectNode base(String id) {
         ObjectNode e = JSON.createObjectNode();
-        e.put("id", id).put("customer_id", 7).put("kind", "order_placed").put("amount", new BigDecimal("9.99"))
-            .put("currency", "EUR").put("occurred_at", "2026-11-01T08:00:00Z");
+        e.put("id", id)
+                .put("customer_id", 7)
+                .put("kind", "order_placed")
+                .put("amount", new BigDecimal("9.99"))
+                .put("currency", "EUR")
+                .put("occurred_at", "2026-11-01T08:00:00Z");
         return e;
     }
 
@@ -87,8 +89,8 @@ final class DemoEvents {
     }
 
     private static Event raw(String name, String value, String why) {
-        return new Event(name.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), null, true,
-            why);
+        return new Event(
+                name.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), null, true, why);
     }
 
     private static byte[] key(long customer) {

@@ -46,11 +46,12 @@ public final class DemoRun {
     /** Returns true when the table matched what was published. */
     public boolean run(int records, boolean keepRunning) throws Exception {
         out.println("starting embedded PostgreSQL and Kafka (a few seconds)...");
-        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(false); EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(false);
+                EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopic(TOPIC, PARTITIONS);
             kafka.createTopic(TOPIC + ".dlt", 1);
             try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
-                 Statement st = c.createStatement()) {
+                    Statement st = c.createStatement()) {
                 st.execute(DemoEvents.TABLE_DDL);
             }
             List<DemoEvents.Event> events = DemoEvents.generate(records, 42);
@@ -60,8 +61,9 @@ public final class DemoRun {
                 events.add(random.nextInt(events.size()), e);
             }
             publish(kafka.bootstrapServers(), events);
-            out.printf("published %,d events (%d of them bad on purpose) to %s (%d partitions)%n", events.size(),
-                bad.size(), TOPIC, PARTITIONS);
+            out.printf(
+                    "published %,d events (%d of them bad on purpose) to %s (%d partitions)%n",
+                    events.size(), bad.size(), TOPIC, PARTITIONS);
             boolean ok = sink(pg, kafka, events, bad.size());
             printDeadLetters(kafka.bootstrapServers(), bad.size());
             printConnectionInfo(pg, kafka);
@@ -74,11 +76,26 @@ public final class DemoRun {
     }
 
     private boolean sink(EmbeddedPostgresServer pg, EmbeddedKafka kafka, List<DemoEvents.Event> events, int bad)
-        throws Exception {
-        SinkConfig config = SinkConfig.parse(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
-            "kafka.group.id", "pgsink-demo", "kafka.topics", TOPIC, "postgres.url", pg.jdbcUrl(),
-            "postgres.user", pg.user(), "postgres.password", pg.password(), "table", "demo_events",
-            "write.mode", "upsert", "write.concurrency", "2"));
+            throws Exception {
+        SinkConfig config = SinkConfig.parse(Map.of(
+                "kafka.bootstrap.servers",
+                kafka.bootstrapServers(),
+                "kafka.group.id",
+                "pgsink-demo",
+                "kafka.topics",
+                TOPIC,
+                "postgres.url",
+                pg.jdbcUrl(),
+                "postgres.user",
+                pg.user(),
+                "postgres.password",
+                pg.password(),
+                "table",
+                "demo_events",
+                "write.mode",
+                "upsert",
+                "write.concurrency",
+                "2"));
         long start = System.nanoTime();
         try (SinkWorker worker = SinkWorker.start(config)) {
             Progress progress = new Progress(out);
@@ -97,8 +114,9 @@ public final class DemoRun {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password())) {
             List<String> differences = TableCheck.differences(c, events);
             if (differences.isEmpty()) {
-                out.printf("check: table demo_events holds exactly the %,d good events, value for value%n",
-                    events.size() - bad);
+                out.printf(
+                        "check: table demo_events holds exactly the %,d good events, value for value%n",
+                        events.size() - bad);
                 return true;
             }
             differences.forEach(d -> out.println("check FAILED: " + d));
@@ -107,9 +125,16 @@ public final class DemoRun {
     }
 
     private static void publish(String bootstrap, List<DemoEvents.Event> events) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5,
-            ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             for (DemoEvents.Event e : events) {
                 producer.send(new ProducerRecord<>(TOPIC, e.key(), e.value()));
             }
@@ -119,9 +144,10 @@ public final class DemoRun {
 
     private void printDeadLetters(String bootstrap, int expected) {
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(TOPIC + ".dlt", 0);
             consumer.assign(Collections.singleton(tp));
             consumer.seekToBeginning(Collections.singleton(tp));
@@ -132,8 +158,14 @@ public final class DemoRun {
         }
         out.printf("dead-letter topic %s.dlt holds %d record(s):%n", TOPIC, found.size());
         for (ConsumerRecord<byte[], byte[]> r : found) {
-            out.printf("  %s-%s@%s  kind=%s sqlstate=%s%n      %s%n", header(r, "topic"), header(r, "partition"),
-                header(r, "offset"), header(r, "kind"), header(r, "sqlstate"), header(r, "message"));
+            out.printf(
+                    "  %s-%s@%s  kind=%s sqlstate=%s%n      %s%n",
+                    header(r, "topic"),
+                    header(r, "partition"),
+                    header(r, "offset"),
+                    header(r, "kind"),
+                    header(r, "sqlstate"),
+                    header(r, "message"));
         }
     }
 
@@ -143,8 +175,8 @@ public final class DemoRun {
     }
 
     private void printConnectionInfo(EmbeddedPostgresServer pg, EmbeddedKafka kafka) {
-        out.println("PostgreSQL: psql postgresql://" + pg.user() + "@localhost:" + pg.port() + "/postgres"
-            + "   (JDBC " + pg.jdbcUrl() + ")");
+        out.println("PostgreSQL: psql postgresql://" + pg.user() + "@localhost:" + pg.port() + "/postgres" + "   (JDBC "
+                + pg.jdbcUrl() + ")");
         out.println("Kafka bootstrap servers: " + kafka.bootstrapServers());
     }
 }

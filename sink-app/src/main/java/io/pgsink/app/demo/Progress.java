@@ -29,8 +29,13 @@ final class Progress {
 
     private static String line(SinkStats s, long elapsedNanos) {
         double seconds = Math.max(elapsedNanos / 1e9, 1e-3);
-        return String.format("written %,9d  dead-lettered %d  %,8.0f records/s  batch %,6d  lag %,9d  retries %d",
-            s.recordsWritten(), s.recordsDeadLettered(), s.recordsWritten() / seconds, s.lastBatchRecords(),
-            Math.max(0, s.lag()), s.retries());
+        return String.format(
+                "written %,9d  dead-lettered %d  %,8.0f records/s  batch %,6d  lag %,9d  retries %d",
+                s.recordsWritten(),
+                s.recordsDeadLettered(),
+                s.recordsWritten() / seconds,
+                s.lastBatchRecords(),
+                Math.max(0, s.lag()),
+                s.retries());
     }
 }

@@ -21,18 +21,19 @@ final class TableCheck {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TableCheck() {
-    }
+    private TableCheck() {}
 
     /** The differences found, at most a few; empty when the table holds exactly the published events. */
     static List<String> differences(Connection connection, List<DemoEvents.Event> published) throws SQLException {
         Map<String, JsonNode> expected = new HashMap<>();
-        published.stream().filter(e -> !e.bad()).forEach(e -> expected.put(e.json().get("id").asText(), e.json()));
+        published.stream()
+                .filter(e -> !e.bad())
+                .forEach(e -> expected.put(e.json().get("id").asText(), e.json()));
         List<String> problems = new ArrayList<>();
         int rows = 0;
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, customer_id, kind, amount, currency, tags, attributes,"
-                 + " occurred_at FROM demo_events")) {
+                ResultSet rs = st.executeQuery("SELECT id, customer_id, kind, amount, currency, tags, attributes,"
+                        + " occurred_at FROM demo_events")) {
             while (rs.next() && problems.size() < 5) {
                 rows++;
                 JsonNode e = expected.get(rs.getString(1));
@@ -55,13 +56,16 @@ final class TableCheck {
         e.get("tags").forEach(t -> expectedTags.add(t.asText()));
         try {
             return rs.getLong(2) == e.get("customer_id").asLong()
-                && rs.getString(3).equals(e.get("kind").asText())
-                && rs.getBigDecimal(4).compareTo(new BigDecimal(e.get("amount").asText())) == 0
-                && rs.getString(5).equals(e.get("currency").asText())
-                && Arrays.asList((String[]) tags.getArray()).equals(expectedTags)
-                && JSON.readTree(rs.getString(7)).equals(e.get("attributes"))
-                && rs.getObject(8, OffsetDateTime.class).toInstant()
-                    .equals(Instant.parse(e.get("occurred_at").asText()));
+                    && rs.getString(3).equals(e.get("kind").asText())
+                    && rs.getBigDecimal(4)
+                                    .compareTo(new BigDecimal(e.get("amount").asText()))
+                            == 0
+                    && rs.getString(5).equals(e.get("currency").asText())
+                    && Arrays.asList((String[]) tags.getArray()).equals(expectedTags)
+                    && JSON.readTree(rs.getString(7)).equals(e.get("attributes"))
+                    && rs.getObject(8, OffsetDateTime.class)
+                            .toInstant()
+                            .equals(Instant.parse(e.get("occurred_at").asText()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
             return false;
         }

@@ -21,12 +21,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     public static EmbeddedPostgresServer start(boolean durable) {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-            // zonky's default of 10 s is too tight for a first start on a busy two-core machine.
-            .setPGStartupWait(Duration.ofSeconds(60))
-            .setServerConfig("max_connections", "200");
+                // zonky's default of 10 s is too tight for a first start on a busy two-core machine.
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("max_connections", "200");
         if (durable) {
-            builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on");
+            builder.setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on");
         }
         try {
             return new EmbeddedPostgresServer(builder.start());
@@ -42,8 +43,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static String rootHint() {
         boolean root = "root".equals(System.getProperty("user.name"));
         return root && !LinuxUtils.isUnshareAvailable()
-            ? " (running as root, and `unshare -U` is not usable here: run as an unprivileged user instead)"
-            : "";
+                ? " (running as root, and `unshare -U` is not usable here: run as an unprivileged user instead)"
+                : "";
     }
 
     public String jdbcUrl() {

@@ -18,22 +18,32 @@ class BenchOptionsTest {
 
     @Test
     void parsesEveryOption() {
-        assertThat(BenchOptions.parse(List.of("--records", "300_000", "--partitions", "4", "--rate", "5000",
-            "--only", "throughput", "--json"))).isEqualTo(new BenchOptions(300_000, 4, 5_000, true, true, false));
-        assertThat(BenchOptions.parse(List.of("--only", "latency"))).extracting(BenchOptions::throughput,
-            BenchOptions::latency).containsExactly(false, true);
+        assertThat(BenchOptions.parse(List.of(
+                        "--records",
+                        "300_000",
+                        "--partitions",
+                        "4",
+                        "--rate",
+                        "5000",
+                        "--only",
+                        "throughput",
+                        "--json")))
+                .isEqualTo(new BenchOptions(300_000, 4, 5_000, true, true, false));
+        assertThat(BenchOptions.parse(List.of("--only", "latency")))
+                .extracting(BenchOptions::throughput, BenchOptions::latency)
+                .containsExactly(false, true);
     }
 
     @Test
     void rejectsBadOptionsWithAUsageSentence() {
-        assertThatThrownBy(() -> BenchOptions.parse(List.of("--only", "speed"))).hasMessage(
-            "--only takes throughput or latency");
-        assertThatThrownBy(() -> BenchOptions.parse(List.of("--only"))).hasMessage(
-            "--only takes throughput or latency");
-        assertThatThrownBy(() -> BenchOptions.parse(List.of("--records", "ten"))).hasMessage(
-            "--records needs a whole number, not ten");
-        assertThatThrownBy(() -> BenchOptions.parse(List.of("--records", "10"))).hasMessage(
-            "--records must be between 1000 and 50000000");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--only", "speed")))
+                .hasMessage("--only takes throughput or latency");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--only")))
+                .hasMessage("--only takes throughput or latency");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--records", "ten")))
+                .hasMessage("--records needs a whole number, not ten");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--records", "10")))
+                .hasMessage("--records must be between 1000 and 50000000");
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--fast"))).hasMessage("unknown bench option --fast");
     }
 }

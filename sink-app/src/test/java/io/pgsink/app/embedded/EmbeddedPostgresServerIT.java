@@ -14,7 +14,8 @@ class EmbeddedPostgresServerIT {
     @Test
     void durableServerFlushesEveryCommitToDisk() throws Exception {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(true);
-             Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password())) {
+                Connection connection =
+                        DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password())) {
             assertThat(setting(connection, "fsync")).isEqualTo("on");
             assertThat(setting(connection, "synchronous_commit")).isEqualTo("on");
             assertThat(setting(connection, "max_connections")).isEqualTo("200");
@@ -25,7 +26,7 @@ class EmbeddedPostgresServerIT {
     @Test
     void defaultServerTradesDurabilityForSpeed() throws Exception {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(false);
-             Connection connection = server.dataSource().getConnection()) {
+                Connection connection = server.dataSource().getConnection()) {
             assertThat(setting(connection, "fsync")).isEqualTo("off");
             assertThat(setting(connection, "synchronous_commit")).isEqualTo("off");
         }
@@ -33,7 +34,7 @@ class EmbeddedPostgresServerIT {
 
     private static String setting(Connection connection, String name) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("show " + name)) {
+                ResultSet rs = statement.executeQuery("show " + name)) {
             assertThat(rs.next()).isTrue();
             return rs.getString(1);
         }
