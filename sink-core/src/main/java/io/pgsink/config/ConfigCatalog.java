@@ -159,6 +159,30 @@ public final class ConfigCatalog {
             "How long transient database failures are retried before the worker stops writing and reports "
                     + "unhealthy; 0 retries until the database is back. Fetching is paused meanwhile, so the worker "
                     + "stays in its group.");
+    static final ConfigKey<DeliveryGuarantee> DELIVERY_GUARANTEE = ConfigKey.optional(
+            "delivery.guarantee",
+            ValueType.choice(DeliveryGuarantee.class),
+            "exactly-once",
+            "exactly-once records each batch's offsets in delivery.progress.table in the batch's own transaction, "
+                    + "fenced by partition ownership, so every record is written once in every write mode; "
+                    + "at-least-once keeps progress in Kafka only and may write records again after a crash.");
+    static final ConfigKey<String> PROGRESS_TABLE = ConfigKey.optional(
+            "delivery.progress.table",
+            ValueType.text(
+                    "name or schema.name",
+                    Pattern.compile("[^.\\s\"]+(\\.[^.\\s\"]+)?"),
+                    "set a table like pgsink.progress"),
+            "pgsink_progress",
+            "Table holding each partition's next offset and owner for delivery.guarantee=exactly-once; created at "
+                    + "start when missing (docs/operations.md has the DDL for databases where pgsink may not create it).");
+    static final ConfigKey<String> GROUP_INSTANCE_ID = ConfigKey.optional(
+            "kafka.group.instance.id",
+            ValueType.text("auto, none, or an id", ANY, "set auto, none or a stable id per worker"),
+            "auto",
+            "Static group membership, so a restarted worker takes its partitions back at once instead of after the "
+                    + "session timeout. auto uses the pod name (HOSTNAME) when running in Kubernetes with "
+                    + "delivery.guarantee=exactly-once, whose fencing makes a duplicated id harmless, and no id "
+                    + "elsewhere; none turns it off; any other value is the id.");
     static final ConfigKey<Integer> HTTP_PORT = ConfigKey.optional(
             "http.port",
             ValueType.integer(0, 65_535),
@@ -188,6 +212,9 @@ public final class ConfigCatalog {
             DEADLETTER_TIMEOUT,
             STATEMENT_TIMEOUT,
             RETRY_BUDGET,
+            DELIVERY_GUARANTEE,
+            PROGRESS_TABLE,
+            GROUP_INSTANCE_ID,
             HTTP_PORT);
 
     private ConfigCatalog() {}

@@ -51,6 +51,9 @@ final class ConfigParser {
         Duration statementTimeout = value(ConfigCatalog.STATEMENT_TIMEOUT);
         Duration retryBudget = value(ConfigCatalog.RETRY_BUDGET);
         Integer httpPort = value(ConfigCatalog.HTTP_PORT);
+        DeliveryGuarantee deliveryGuarantee = value(ConfigCatalog.DELIVERY_GUARANTEE);
+        String progressTable = value(ConfigCatalog.PROGRESS_TABLE);
+        String groupInstanceId = value(ConfigCatalog.GROUP_INSTANCE_ID);
         Map<String, String> consumer = passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
         Map<String, String> pool = passThrough(ConfigCatalog.POSTGRES_POOL_PREFIX);
         PassThroughRules.check(consumer, pool, writeConcurrency, problems);
@@ -85,7 +88,10 @@ final class ConfigParser {
                 statementTimeout,
                 retryBudget,
                 httpPort,
-                batchTargetLatency);
+                batchTargetLatency,
+                deliveryGuarantee,
+                progressTable,
+                groupInstanceId);
     }
 
     private <T> T value(ConfigKey<T> key) {

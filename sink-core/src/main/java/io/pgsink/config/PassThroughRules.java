@@ -23,6 +23,7 @@ final class PassThroughRules {
             "partition.assignment.strategy",
                     "pgsink uses cooperative-sticky assignment so that a rebalance only"
                             + " moves the partitions it has to; remove it",
+            "group.instance.id", "set kafka.group.instance.id instead",
             "group.protocol", "pgsink uses the classic group protocol with cooperative-sticky assignment; remove it");
 
     /** Managed HikariCP settings and how to fix each. */

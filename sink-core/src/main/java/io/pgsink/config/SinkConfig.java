@@ -41,7 +41,10 @@ public record SinkConfig(
         Duration statementTimeout,
         Duration retryBudget,
         int httpPort,
-        Duration batchTargetLatency) {
+        Duration batchTargetLatency,
+        DeliveryGuarantee deliveryGuarantee,
+        String progressTable,
+        String groupInstanceId) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
@@ -69,6 +72,9 @@ public record SinkConfig(
         ConfigCatalog.RETRY_BUDGET.check(retryBudget, problems);
         ConfigCatalog.HTTP_PORT.check(httpPort, problems);
         ConfigCatalog.BATCH_TARGET_LATENCY.check(batchTargetLatency, problems);
+        ConfigCatalog.DELIVERY_GUARANTEE.check(deliveryGuarantee, problems);
+        ConfigCatalog.PROGRESS_TABLE.check(progressTable, problems);
+        ConfigCatalog.GROUP_INSTANCE_ID.check(groupInstanceId, problems);
         checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
         if (consumerOverrides != null) {
             checkWaitsFitPollInterval(shutdownTimeout, consumerOverrides, problems);
@@ -107,14 +113,19 @@ public record SinkConfig(
         return EnvironmentOverrides.apply(properties, environment);
     }
 
-    /** The PostgreSQL URL with any password parameter and any {@code user:password@} password shown as ***. */
     /** The dead-letter topic for records of {@code sourceTopic}. */
     public String deadLetterTopicFor(String sourceTopic) {
         return deadLetterTopic == null ? sourceTopic + ".dlt" : deadLetterTopic;
     }
 
+    /** The PostgreSQL URL with any password parameter and any {@code user:password@} password shown as ***. */
     public String redactedPostgresUrl() {
         return SecretRedactor.url(postgresUrl);
+    }
+
+    /** Whether batches record their progress in {@link #progressTable()}, fenced by partition ownership. */
+    public boolean exactlyOnce() {
+        return deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE;
     }
 
     /** Every setting, with the URL redacted, the password masked and credential-like overrides masked. */
@@ -132,7 +143,8 @@ public record SinkConfig(
                 + ", writeMethod=" + writeMethod + ", deadLetterTopic=" + deadLetterTopic
                 + ", deadLetterTimeout=" + deadLetterTimeout + ", statementTimeout=" + statementTimeout
                 + ", retryBudget=" + retryBudget + ", httpPort=" + httpPort
-                + ", batchTargetLatency=" + batchTargetLatency + "]";
+                + ", batchTargetLatency=" + batchTargetLatency + ", deliveryGuarantee=" + deliveryGuarantee
+                + ", progressTable=" + progressTable + ", groupInstanceId=" + groupInstanceId + "]";
     }
 
     /**

@@ -136,7 +136,7 @@ final class ValueType<T> {
     }
 
     static String configName(Enum<?> constant) {
-        return constant.name().toLowerCase(Locale.ROOT);
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static long wholeNumber(String raw, long min, long max, String fix) {

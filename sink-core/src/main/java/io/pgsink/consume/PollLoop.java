@@ -10,8 +10,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -21,6 +24,8 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -49,6 +54,7 @@ public final class PollLoop implements Runnable {
     private final Duration shutdownTimeout;
     private final OffsetTracker offsets = new OffsetTracker();
     private final LagGauge lag;
+    private final String afterFailedCommit;
     private volatile boolean closing;
 
     private PollLoop(
@@ -57,13 +63,17 @@ public final class PollLoop implements Runnable {
             RecordHandler handler,
             Duration pollTimeout,
             Duration shutdownTimeout,
-            LagGauge lag) {
+            LagGauge lag,
+            boolean exactlyOnce) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.pollTimeout = pollTimeout;
         this.shutdownTimeout = shutdownTimeout;
         this.lag = lag;
+        this.afterFailedCommit = exactlyOnce
+                ? "nothing is lost or written twice: the progress table holds the offsets"
+                : "the next owner may write the last records again (delivery.guarantee=at-least-once)";
     }
 
     /**
@@ -84,12 +94,34 @@ public final class PollLoop implements Runnable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        groupInstanceId(config, System.getenv()).ifPresent(id -> c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
         Consumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         // Poll often enough for the linger timer, but never spin.
         Duration pollTimeout =
                 Duration.ofMillis(Math.max(5, Math.min(100, config.batchLinger().toMillis())));
-        return new PollLoop(consumer, config.topics(), handler, pollTimeout, config.shutdownTimeout(), lag);
+        return new PollLoop(
+                consumer, config.topics(), handler, pollTimeout, config.shutdownTimeout(), lag, config.exactlyOnce());
+    }
+
+    /**
+     * Static membership lets a restarted worker take its partitions back at once instead of after the session
+     * timeout. {@code auto} turns it on only where an id is stable per worker and a duplicate is harmless: in a
+     * Kubernetes pod (its name, HOSTNAME, survives a container restart) with the progress table fencing writes.
+     */
+    static Optional<String> groupInstanceId(SinkConfig config, Map<String, String> environment) {
+        String setting = config.groupInstanceId();
+        if ("none".equals(setting)) {
+            return Optional.empty();
+        }
+        if (!"auto".equals(setting)) {
+            return Optional.of(setting);
+        }
+        String host = environment.get("HOSTNAME");
+        boolean kubernetes = environment.containsKey("KUBERNETES_SERVICE_HOST");
+        return config.exactlyOnce() && kubernetes && host != null && !host.isBlank()
+                ? Optional.of(host.strip())
+                : Optional.empty();
     }
 
     @Override
@@ -115,11 +147,22 @@ public final class PollLoop implements Runnable {
     }
 
     private void pollOnce() {
+        seek(handler.takeClaimed());
         ConsumerRecords<byte[], byte[]> polled = consumer.poll(pollTimeout);
         handler.accept(convert(polled));
         commitHandled(false);
         applyBackpressure();
         lag.update(consumer);
+    }
+
+    /** Starts reading at the stored offsets; -1 keeps the group's committed offset (or the reset policy). */
+    private void seek(Map<PartitionRef, Long> starts) {
+        starts.forEach((partition, offset) -> {
+            TopicPartition tp = new TopicPartition(partition.topic(), partition.partition());
+            if (offset >= 0 && consumer.assignment().contains(tp)) {
+                consumer.seek(tp, offset);
+            }
+        });
     }
 
     private void applyBackpressure() {
@@ -181,12 +224,14 @@ public final class PollLoop implements Runnable {
         RuntimeException first = null;
         try {
             handler.finish(shutdownTimeout);
-            commitHandled(true);
+            commitFinal();
         } catch (RuntimeException e) {
             first = e;
         }
         try {
-            consumer.close(shutdownTimeout);
+            // Leave the group even as a static member: a clean stop hands the partitions over now.
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(shutdownTimeout));
         } catch (RuntimeException e) {
             if (first == null) {
                 first = e;
@@ -196,6 +241,34 @@ public final class PollLoop implements Runnable {
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    /**
+     * The last commit. A rebalance under way (a rolling restart stops workers while the group rebalances) makes
+     * the commit fail until it completes: poll with every partition paused, so that the rebalance completes and the
+     * revocation commits, then try again, within the shutdown timeout. A commit Kafka refuses for good (this
+     * member was removed from the group) is logged: the records are in the table, and the next owner starts from
+     * the progress table (exactly-once) or reads them again (at-least-once).
+     */
+    private void commitFinal() {
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        while (true) {
+            try {
+                commitHandled(true);
+                return;
+            } catch (RebalanceInProgressException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    LOG.warn(
+                            "the group was still rebalancing when the shutdown timeout ran out; {}", afterFailedCommit);
+                    return;
+                }
+                consumer.pause(consumer.assignment());
+                consumer.poll(Duration.ofMillis(100)); // records of partitions assigned meanwhile are never handled
+            } catch (CommitFailedException | FencedInstanceIdException e) {
+                LOG.warn("Kafka refused the final offset commit ({}); {}", e.getMessage(), afterFailedCommit);
+                return;
+            }
         }
     }
 
@@ -259,9 +332,19 @@ public final class PollLoop implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty()) {
-                LOG.info("partitions assigned: {}", partitions);
+            if (partitions.isEmpty()) {
+                return;
             }
+            LOG.info("partitions assigned: {}", partitions);
+            Map<PartitionRef, Long> starts = handler.assigned(refs(partitions));
+            // Paused here, inside poll(), so that this very poll returns nothing of a partition not yet claimed.
+            List<TopicPartition> unclaimed = partitions.stream()
+                    .filter(tp -> !starts.containsKey(new PartitionRef(tp.topic(), tp.partition())))
+                    .toList();
+            if (!unclaimed.isEmpty()) {
+                consumer.pause(unclaimed);
+            }
+            seek(starts);
         }
     }
 }

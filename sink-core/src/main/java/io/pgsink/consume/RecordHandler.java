@@ -14,6 +14,15 @@ import java.util.Set;
  */
 public interface RecordHandler {
 
+    /**
+     * Partitions were assigned. Returns where to start reading those the handler can take now (an offset, or -1 for
+     * the group's committed offset); the others stay blocked until {@link #takeClaimed} returns them.
+     */
+    Map<PartitionRef, Long> assigned(Collection<PartitionRef> partitions);
+
+    /** Partitions taken since the last call that could not be taken when assigned, with where to start reading. */
+    Map<PartitionRef, Long> takeClaimed();
+
     /** Takes the records of one poll (possibly none: called on every loop so that linger timers fire). */
     void accept(List<SinkRecord> records);
 

@@ -9,19 +9,19 @@ import java.sql.SQLException;
  */
 public final class CommitUnknownException extends SQLException {
 
-    private final long transactionId;
+    private final TransactionRef transaction;
 
-    public CommitUnknownException(SQLException cause, long transactionId) {
+    public CommitUnknownException(SQLException cause, TransactionRef transaction) {
         super(
                 "COMMIT failed; the batch may or may not be in the table: " + cause.getMessage(),
                 cause.getSQLState(),
                 cause.getErrorCode(),
                 cause);
-        this.transactionId = transactionId;
+        this.transaction = transaction;
     }
 
-    /** The transaction's id ({@code txid_current()}), to ask the server later what became of it. */
-    public long transactionId() {
-        return transactionId;
+    /** The transaction, to ask the server later what became of it. */
+    public TransactionRef transaction() {
+        return transaction;
     }
 }

@@ -43,7 +43,8 @@ public final class ConnectionPool implements AutoCloseable {
         hikari.setUsername(config.postgresUser());
         hikari.setPassword(config.postgresPassword());
         if (!config.poolOverrides().containsKey("maximumPoolSize")) {
-            hikari.setMaximumPoolSize(config.writeConcurrency() + 1);
+            // One per lane, plus room for the poll thread's partition claims and a lane resolving an unknown COMMIT.
+            hikari.setMaximumPoolSize(config.writeConcurrency() + 2);
         }
         if (!config.poolOverrides().containsKey("connectionTimeout")) {
             hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());

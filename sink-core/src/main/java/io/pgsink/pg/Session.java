@@ -43,37 +43,57 @@ public final class Session implements AutoCloseable {
      * next batch (unless the connection itself is broken).
      */
     public Transaction write(DecodedBatch batch) throws SQLException {
+        Transaction transaction = begin(batch);
+        try {
+            transaction.write(batch);
+            return transaction;
+        } catch (SQLException | RuntimeException e) {
+            transaction.closeQuietly(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a transaction that will write rows of {@code batch} (all of them, or parts: the per-connection set-up
+     * its column sets need runs first, outside the transaction). Write into it with {@link Transaction#write},
+     * parts under {@link Transaction#savepoint()} if one may fail; close it, committed or not, before the next.
+     */
+    public Transaction begin(DecodedBatch batch) throws SQLException {
         if (open != null) {
             throw new IllegalStateException("connection busy: the previous batch's results are still open;"
                     + " close them (try-with-resources) before starting another batch on this connection");
         }
-        List<PendingResult> resources = new ArrayList<>();
         try {
-            long transactionId = beginTransaction();
-            List<RecordOutcome> outcomes = execute(batch, resources);
-            open = new Transaction(this, transactionId, resources, outcomes);
+            writer.prepare(columnSets(batch));
+            open = new Transaction(this, beginTransaction());
             return open;
         } catch (SQLException e) {
-            closeAll(resources, e);
             throw rollbackAndRethrow(e);
         } catch (RuntimeException e) {
-            closeAll(resources, e);
             throw rollbackAndRethrow(e);
         }
     }
 
-    private List<RecordOutcome> execute(DecodedBatch batch, List<PendingResult> resources) throws SQLException {
-        List<Map<BitSet, List<Row>>> generations = new ArrayList<>();
+    private static Set<BitSet> columnSets(DecodedBatch batch) {
         Set<BitSet> columnSets = new HashSet<>();
+        for (List<Row> generation : batch.generations()) {
+            for (Row row : generation) {
+                columnSets.add(row.present());
+            }
+        }
+        return columnSets;
+    }
+
+    /** Writes the batch's rows in the open transaction; adds what must stay open to {@code resources}. */
+    List<RecordOutcome> execute(DecodedBatch batch, List<PendingResult> resources) throws SQLException {
+        List<Map<BitSet, List<Row>>> generations = new ArrayList<>();
         for (List<Row> generation : batch.generations()) {
             Map<BitSet, List<Row>> groups = new LinkedHashMap<>();
             for (Row row : generation) {
                 groups.computeIfAbsent(row.present(), k -> new ArrayList<>()).add(row);
             }
-            columnSets.addAll(groups.keySet());
             generations.add(groups);
         }
-        writer.prepare(columnSets);
         List<RecordOutcome> outcomes = new ArrayList<>(batch.size());
         BitSet written = new BitSet();
         boolean firstGeneration = true;
@@ -92,12 +112,16 @@ public final class Session implements AutoCloseable {
         return outcomes;
     }
 
-    /** Starts the transaction and returns its id, so that an unanswered COMMIT can be looked up afterwards. */
-    private long beginTransaction() throws SQLException {
+    /**
+     * Starts the transaction and returns its id with the server's start time, so that an unanswered COMMIT can be
+     * looked up afterwards: a transaction id means nothing after the server restarted (ids that never reached the
+     * WAL are handed out again).
+     */
+    private TransactionRef beginTransaction() throws SQLException {
         try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT txid_current()")) {
+                ResultSet rs = statement.executeQuery("SELECT txid_current(), pg_postmaster_start_time()::text")) {
             rs.next();
-            return rs.getLong(1);
+            return new TransactionRef(rs.getLong(1), rs.getString(2));
         }
     }
 
@@ -131,17 +155,6 @@ public final class Session implements AutoCloseable {
             error.addSuppressed(e);
         }
         return error;
-    }
-
-    /** Closes in order: a COPY still in progress is cancelled here, before the rollback needs the connection. */
-    private static void closeAll(List<PendingResult> resources, Exception error) {
-        for (PendingResult resource : resources) {
-            try {
-                resource.close();
-            } catch (SQLException e) {
-                error.addSuppressed(e);
-            }
-        }
     }
 
     /** Returns the connection to the pool, rolling back anything left open. */

@@ -1,6 +1,9 @@
 package io.pgsink.pg;
 
+import io.pgsink.decode.DecodedBatch;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -23,18 +26,70 @@ import java.util.function.Consumer;
 public final class Transaction implements AutoCloseable {
 
     private final Session session;
-    private final List<PendingResult> resources;
-    private final List<RecordOutcome> outcomes;
+    private final List<PendingResult> resources = new ArrayList<>();
+    private final List<RecordOutcome> outcomes = new ArrayList<>();
     private int next;
-    private final long transactionId;
+    private final TransactionRef ref;
     private boolean committed;
     private boolean closed;
 
-    Transaction(Session session, long transactionId, List<PendingResult> resources, List<RecordOutcome> outcomes) {
-        this.transactionId = transactionId;
+    Transaction(Session session, TransactionRef ref) {
+        this.ref = ref;
         this.session = session;
-        this.resources = new ArrayList<>(resources);
-        this.outcomes = List.copyOf(outcomes);
+    }
+
+    /**
+     * Writes rows in this transaction; their outcomes follow the earlier ones. On a database error the rows'
+     * statements are closed (an unfinished COPY cancelled) and the error thrown: the transaction is then aborted
+     * until it is rolled back, wholly or to a {@link #savepoint()} taken before this call.
+     */
+    public void write(DecodedBatch rows) throws SQLException {
+        requireOpen();
+        List<PendingResult> opened = new ArrayList<>();
+        try {
+            outcomes.addAll(session.execute(rows, opened));
+            resources.addAll(opened);
+        } catch (SQLException | RuntimeException e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    /** A point to roll back to (a savepoint), so that a part that fails can be undone without the rest. */
+    public static final class Mark {
+        private final Savepoint savepoint;
+        private final int outcomes;
+
+        private Mark(Savepoint savepoint, int outcomes) {
+            this.savepoint = savepoint;
+            this.outcomes = outcomes;
+        }
+    }
+
+    /** Marks the present point; roll back to it with {@link #rollbackTo} or keep what follows with {@link #release}. */
+    public Mark mark() throws SQLException {
+        requireOpen();
+        return new Mark(session.connection().setSavepoint(), outcomes.size());
+    }
+
+    /** Undoes everything since {@code mark}, the outcomes recorded since included; the transaction is usable again. */
+    public void rollbackTo(Mark mark) throws SQLException {
+        requireOpen();
+        session.connection().rollback(mark.savepoint);
+        session.connection().releaseSavepoint(mark.savepoint);
+        outcomes.subList(mark.outcomes, outcomes.size()).clear();
+        next = Math.min(next, mark.outcomes);
+    }
+
+    /** Keeps what was written since {@code mark} and forgets the mark. */
+    public void release(Mark mark) throws SQLException {
+        requireOpen();
+        session.connection().releaseSavepoint(mark.savepoint);
+    }
+
+    Connection connection() {
+        requireOpen();
+        return session.connection();
     }
 
     /** Hands each outcome not yet read to {@code processor}; a processor that throws leaves the rest unread. */
@@ -64,14 +119,33 @@ public final class Transaction implements AutoCloseable {
             // going down under the COMMIT (57P01-57P03), means it may have committed.
             String state = e.getSQLState();
             boolean unknown = state == null || state.startsWith("08") || state.startsWith("57P0");
-            throw unknown ? new CommitUnknownException(e, transactionId) : e;
+            throw unknown ? new CommitUnknownException(e, ref) : e;
         }
         committed = true;
     }
 
-    /** The id of this batch's transaction ({@code txid_current()}). */
-    public long transactionId() {
-        return transactionId;
+    /** This transaction's id ({@code txid_current()}) and its server's start time. */
+    public TransactionRef ref() {
+        return ref;
+    }
+
+    /** Closes, adding a failure to close to {@code failure} instead of throwing it. */
+    void closeQuietly(Exception failure) {
+        try {
+            close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static void closeAll(List<PendingResult> opened, Exception error) {
+        for (PendingResult resource : opened) {
+            try {
+                resource.close();
+            } catch (SQLException e) {
+                error.addSuppressed(e);
+            }
+        }
     }
 
     public boolean isClosed() {

@@ -8,10 +8,12 @@ import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.write.BatchWriter;
 import io.pgsink.write.FatalWriteException;
+import io.pgsink.write.Fence;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -22,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -192,14 +193,11 @@ final class Lane {
         Future<DecodedBatch> decoded = decoder.submit(() -> writer.decode(batch));
         Map<PartitionRef, Long> lastOffsets = batch.lastOffsets(); // once: the completion carries it too
         Map<PartitionRef, Long> owned = ownership.snapshot(lastOffsets.keySet());
-        inFlight.add(thread.submit(() -> run(batch, lastOffsets, decoded, () -> ownership.movedSince(owned))));
+        Fence fence = new Fence(() -> ownership.movedSince(owned), ownership.generations(lastOffsets.keySet()));
+        inFlight.add(thread.submit(() -> run(batch, lastOffsets, decoded, fence)));
     }
 
-    private void run(
-            Batch batch,
-            Map<PartitionRef, Long> lastOffsets,
-            Future<DecodedBatch> decoded,
-            Supplier<Set<PartitionRef>> moved) {
+    private void run(Batch batch, Map<PartitionRef, Long> lastOffsets, Future<DecodedBatch> decoded, Fence fence) {
         if (failed || stopping) {
             return;
         }
@@ -211,7 +209,8 @@ final class Lane {
             long writeStart = System.nanoTime();
             long started = target.startWrite();
             int before = target.records();
-            if (writer.write(batch, prepared, moved) == 0) {
+            BatchWriter.Written written = writer.write(batch, prepared, fence);
+            if (written.retries() == 0) {
                 target.written(started, batch.cutBySize());
             } else {
                 target.failed();
@@ -228,7 +227,9 @@ final class Lane {
             if (target.records() != before) {
                 LOG.debug("lane {}: batch size target {} -> {}", id, before, target.records());
             }
-            completions.add(new Completion(this, batch, lastOffsets, Set.copyOf(moved.get())));
+            Set<PartitionRef> moved = new HashSet<>(fence.moved().get());
+            moved.addAll(written.moved());
+            completions.add(new Completion(this, batch, lastOffsets, Set.copyOf(moved)));
             handled = true;
         } catch (FatalWriteException e) {
             fail(e.getMessage(), e);

@@ -28,18 +28,31 @@ final class Pipeline implements RecordHandler {
     private final long bufferMaxBytes;
     private final HealthState health;
     private final Ownership ownership;
+    private final Claims claims;
 
     Pipeline(
             List<Lane> lanes,
             ConcurrentLinkedQueue<Lane.Completion> completions,
             long bufferMaxBytes,
             HealthState health,
-            Ownership ownership) {
+            Ownership ownership,
+            Claims claims) {
         this.lanes = List.copyOf(lanes);
+        this.claims = claims;
         this.ownership = ownership;
         this.health = health;
         this.completions = completions;
         this.bufferMaxBytes = bufferMaxBytes;
+    }
+
+    @Override
+    public Map<PartitionRef, Long> assigned(Collection<PartitionRef> partitions) {
+        return claims.claim(partitions);
+    }
+
+    @Override
+    public Map<PartitionRef, Long> takeClaimed() {
+        return claims.retryDue();
     }
 
     @Override
@@ -76,11 +89,15 @@ final class Pipeline implements RecordHandler {
         if (bufferedBytes() >= bufferMaxBytes || health.get().status() == Health.Status.DEGRADED) {
             return Set.copyOf(assigned);
         }
-        return assigned.stream().filter(p -> laneOf(p).failed()).collect(Collectors.toSet());
+        Set<PartitionRef> unclaimed = claims.pending();
+        return assigned.stream()
+                .filter(p -> laneOf(p).failed() || unclaimed.contains(p))
+                .collect(Collectors.toSet());
     }
 
     @Override
     public void release(Set<PartitionRef> partitions, boolean lost, Duration deadline) {
+        claims.release(partitions);
         lanes.forEach(lane -> lane.discard(partitions));
         if (!lost) {
             awaitLanes(deadline);

@@ -3,8 +3,12 @@ package io.pgsink.worker;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.KafkaDeadLetterSink;
+import io.pgsink.model.TableRef;
 import io.pgsink.pg.ConnectionPool;
+import io.pgsink.pg.FailureDescription;
+import io.pgsink.pg.ProgressStore;
 import io.pgsink.pg.TargetTable;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -14,12 +18,14 @@ import java.util.List;
 final class Resources {
 
     private final ConnectionPool pool;
-    private final TargetTable tableWriter;
+    private final TargetTable table;
+    private final ProgressStore progress;
     private final DeadLetterSink deadLetters;
 
-    private Resources(ConnectionPool pool, TargetTable tableWriter, DeadLetterSink deadLetters) {
+    private Resources(ConnectionPool pool, TargetTable table, ProgressStore progress, DeadLetterSink deadLetters) {
         this.pool = pool;
-        this.tableWriter = tableWriter;
+        this.table = table;
+        this.progress = progress;
         this.deadLetters = deadLetters;
     }
 
@@ -27,16 +33,33 @@ final class Resources {
     static Resources open(SinkConfig config, String workerId) {
         ConnectionPool pool = ConnectionPool.open(config);
         try {
-            TargetTable tableWriter = TargetTable.forConfig(pool.dataSource(), config);
-            return new Resources(pool, tableWriter, KafkaDeadLetterSink.create(config, workerId));
+            TargetTable table = TargetTable.forConfig(pool.dataSource(), config);
+            ProgressStore progress = config.exactlyOnce() ? openProgress(pool, config) : null;
+            return new Resources(pool, table, progress, KafkaDeadLetterSink.create(config, workerId));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
-    TargetTable tableWriter() {
-        return tableWriter;
+    private static ProgressStore openProgress(ConnectionPool pool, SinkConfig config) {
+        try {
+            return ProgressStore.open(pool.dataSource(), TableRef.parse(config.progressTable()), config.groupId());
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "cannot open the progress table " + config.progressTable() + ": "
+                            + FailureDescription.of(e).withAdvice(),
+                    e);
+        }
+    }
+
+    TargetTable table() {
+        return table;
+    }
+
+    /** The progress table, or null in at-least-once mode. */
+    ProgressStore progress() {
+        return progress;
     }
 
     DeadLetterSink deadLetters() {

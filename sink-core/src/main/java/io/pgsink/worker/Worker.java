@@ -8,7 +8,6 @@ import io.pgsink.batch.SizeTarget;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.consume.LagGauge;
 import io.pgsink.consume.PollLoop;
-import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
 import io.pgsink.pg.TargetTable;
@@ -66,18 +65,21 @@ public final class Worker implements AutoCloseable {
         String workerId = "pgsink-" + UUID.randomUUID().toString().substring(0, 8);
         Resources resources = Resources.open(config, workerId);
         try {
-            TargetTable table = resources.tableWriter();
-            WorkerParts parts = WorkerParts.build(config, table, resources.deadLetters());
+            TargetTable table = resources.table();
+            WorkerParts parts = WorkerParts.build(config, resources, workerId);
             Worker worker = new Worker(config, resources, parts, workerId);
             worker.pollThread.start();
             worker.health.running();
             LOG.info(
-                    "pgsink worker started: topics {} -> table {} ({} mode, key {}), {} writer lane(s)",
+                    "pgsink worker started: topics {} -> table {} ({} mode, key {}), {} writer lane(s), {}",
                     config.topics(),
                     config.table(),
                     config.writeMode(),
                     table.keyDescription(),
-                    parts.lanes().size());
+                    parts.lanes().size(),
+                    config.exactlyOnce()
+                            ? "exactly-once (progress in " + config.progressTable() + ")"
+                            : "at-least-once");
             return worker;
         } catch (RuntimeException e) {
             List<Exception> failures = new ArrayList<>();
@@ -155,7 +157,7 @@ public final class Worker implements AutoCloseable {
     /** The stages that carry records, built once the resources are open. */
     private record WorkerParts(List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters) {
 
-        static WorkerParts build(SinkConfig config, TargetTable table, DeadLetterSink deadLetters) {
+        static WorkerParts build(SinkConfig config, Resources resources, String workerId) {
             HealthState health = new HealthState();
             Counters counters = new Counters();
             ConcurrentLinkedQueue<Lane.Completion> completions = new ConcurrentLinkedQueue<>();
@@ -165,16 +167,23 @@ public final class Worker implements AutoCloseable {
                 Batcher batcher = new Batcher(
                         Clock.systemUTC(), sizeTarget(config), config.batchMaxBytes(), config.batchLinger());
                 BatchWriter writer = new BatchWriter(
-                        table,
-                        deadLetters,
+                        resources.table(),
+                        resources.deadLetters(),
                         new RetryPolicy(
                                 RETRY_INITIAL, RETRY_MAX, config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()),
-                        counters.listener(health.lane(i)));
+                        counters.listener(health.lane(i)),
+                        resources.progress());
                 lanes.add(new Lane(i, batcher, writer, completions, health, ownership));
             }
             return new WorkerParts(
                     lanes,
-                    new Pipeline(lanes, completions, config.bufferMaxBytes(), health, ownership),
+                    new Pipeline(
+                            lanes,
+                            completions,
+                            config.bufferMaxBytes(),
+                            health,
+                            ownership,
+                            new Claims(resources.progress(), workerId, ownership)),
                     health,
                     counters);
         }

@@ -13,13 +13,12 @@ import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.pg.CommitUnknownException;
 import io.pgsink.pg.FailureDescription;
+import io.pgsink.pg.ProgressStore;
 import io.pgsink.pg.Session;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.pg.Transaction;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,9 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one lane's batches on the lane's thread: each batch in one transaction on the lane's session, transient
- * failures retried with backoff until {@code write.retry.budget.ms} (the poll loop pauses fetching meanwhile, so
- * the worker stays in its group), bad records isolated by bisection and dead-lettered, fatal failures thrown.
+ * Writes one lane's batches on the lane's thread, each in one transaction on the lane's session: transient
+ * failures are retried with backoff until {@code write.retry.budget.ms} (the poll loop pauses fetching meanwhile, so
+ * the worker stays in its group); bad records are isolated by bisection under savepoints inside that same
+ * transaction and dead-lettered before it commits; fatal failures are thrown.
+ *
+ * <p>With a {@link ProgressStore} (exactly-once), the transaction also moves each of its partitions' stored offsets
+ * past the batch, conditioned on the generation the batch was handed over under, after the batch's dead letters
+ * were acknowledged: the rows, the progress and the fence commit or roll back together. A crash between a dead
+ * letter and the commit can only send that dead letter again (it carries a stable id), never lose it.
  */
 public final class BatchWriter implements AutoCloseable {
 
@@ -43,18 +48,29 @@ public final class BatchWriter implements AutoCloseable {
     private final DeadLetterSink deadLetters;
     private final RetryPolicy retries;
     private final WriteListener listener;
+    private final ProgressStore progress;
+    private final UnknownCommit unknownCommit;
     private Session session;
     private long retried;
-    // The batch being written, for the ownership check: set for the duration of write() (one lane, one thread).
-    private Supplier<Set<PartitionRef>> moved = Set::of;
-    private List<SinkRecord> records;
-    private BitSet settled;
 
+    /** A writer without a progress table: at-least-once. */
     public BatchWriter(TargetTable table, DeadLetterSink deadLetters, RetryPolicy retries, WriteListener listener) {
+        this(table, deadLetters, retries, listener, null);
+    }
+
+    /** @param progress the progress table (exactly-once), or null for at-least-once */
+    public BatchWriter(
+            TargetTable table,
+            DeadLetterSink deadLetters,
+            RetryPolicy retries,
+            WriteListener listener,
+            ProgressStore progress) {
         this.table = table;
         this.deadLetters = deadLetters;
         this.retries = retries;
         this.listener = listener;
+        this.progress = progress;
+        this.unknownCommit = new UnknownCommit(table, progress);
     }
 
     /**
@@ -74,155 +90,147 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     /** {@link #write(Batch)} for a batch already {@linkplain #decode decoded}. */
-    public long write(Batch batch, DecodedBatch prepared) throws FatalWriteException, InterruptedException {
-        return write(batch, prepared, Set::of);
+    public long write(Batch batch, DecodedBatch decoded) throws FatalWriteException, InterruptedException {
+        return write(batch, decoded, Fence.NONE).retries();
+    }
+
+    /** {@link #write(Batch, DecodedBatch, Fence)} with no progress table generations; returns the retries. */
+    public long write(Batch batch, DecodedBatch decoded, Supplier<Set<PartitionRef>> moved)
+            throws FatalWriteException, InterruptedException {
+        return write(batch, decoded, new Fence(moved, Map.of())).retries();
     }
 
     /**
-     * {@link #write(Batch, DecodedBatch)}, fenced: before each attempt and right before each COMMIT it asks
-     * {@code moved} which of the batch's partitions this worker no longer owns. A transaction holding records of
-     * such a partition is rolled back, and the batch goes on without them: their next owner reads and writes them
-     * (and would otherwise have its newer values overwritten by this late commit). Nothing is dead-lettered for
-     * them either. What remains unprotected is the moment between the check and the COMMIT reaching the server.
+     * What writing a batch came to.
+     *
+     * @param retries transient failures retried on the way
+     * @param moved partitions whose records were left to another owner: found moved by the fence or, in the
+     *     progress table, claimed by another worker; their offsets must not be committed
      */
-    public long write(Batch batch, DecodedBatch prepared, Supplier<Set<PartitionRef>> moved)
+    public record Written(long retries, Set<PartitionRef> moved) {}
+
+    /**
+     * {@link #write(Batch, DecodedBatch)}, fenced: before each attempt and right before each COMMIT it asks the
+     * fence which of the batch's partitions this worker no longer owns, and with a progress table the transaction
+     * itself checks the generations. A transaction holding records of a moved partition is rolled back, and the
+     * batch goes on without them: their next owner reads and writes them (and would otherwise have its newer
+     * values overwritten by this late commit). Nothing is dead-lettered for them either.
+     */
+    public Written write(Batch batch, DecodedBatch decoded, Fence fence)
             throws FatalWriteException, InterruptedException {
         long retriesBefore = retried;
-        List<SinkRecord> records = batch.records();
-        List<Rejection> rejections = new ArrayList<>();
-        for (Map.Entry<Integer, DecodeException> failure : prepared.failures().entrySet()) {
-            rejections.add(decodeRejection(records.get(failure.getKey()), failure.getValue()));
-        }
-        this.moved = moved;
-        this.records = records;
-        this.settled = new BitSet(records.size());
-        Set<PartitionRef> lost = Set.of();
-        try {
-            DecodedBatch remaining = prepared;
-            while (!remaining.rowIndexes().isEmpty()) {
-                try {
-                    isolate(remaining, records, rejections, 1);
-                    break;
-                } catch (PartitionsMovedException e) {
-                    lost = union(lost, e.partitions());
-                    Set<PartitionRef> gone = lost;
-                    LOG.warn(
-                            "partitions {} moved to another owner while a batch was being written; its transaction"
-                                    + " was rolled back and their records are left to the new owner",
-                            gone);
-                    remaining = remaining.select(i ->
-                            !settled.get(i) && !gone.contains(records.get(i).partitionRef()));
-                }
-            }
-        } finally {
-            this.moved = Set::of;
-            this.records = null;
-            this.settled = null;
-        }
-        // Partitions may also have moved while the last parts, holding none of their records, were written: their
-        // rejections are the next owner's too, or they would be dead-lettered twice.
-        Set<PartitionRef> gone = union(lost, moved.get());
-        int kept = records.size();
-        if (!gone.isEmpty()) {
-            rejections.removeIf(r -> gone.contains(r.record().partitionRef()));
-            kept = (int) records.stream()
-                    .filter(r -> !gone.contains(r.partitionRef()))
-                    .count();
-        }
-        if (!rejections.isEmpty()) {
-            deadLetter(kept, rejections);
-        }
-        listener.handled(kept - rejections.size(), rejections.size());
-        return retried - retriesBefore;
-    }
-
-    private static Set<PartitionRef> union(Set<PartitionRef> a, Set<PartitionRef> b) {
-        if (a.isEmpty() || b.isEmpty()) {
-            return a.isEmpty() ? b : a; // the usual case, every batch: nothing moved
-        }
-        Set<PartitionRef> all = new HashSet<>(a);
-        all.addAll(b);
-        return all;
-    }
-
-    /** Throws if a record of {@code batch} is in a partition that moved away since the batch was handed over. */
-    private void checkOwned(DecodedBatch batch) throws PartitionsMovedException {
-        Set<PartitionRef> gone = moved.get();
-        if (gone.isEmpty()) {
-            return;
-        }
-        for (int index : batch.rowIndexes()) {
-            if (gone.contains(records.get(index).partitionRef())) {
-                throw new PartitionsMovedException(gone);
-            }
-        }
-    }
-
-    /** Bisection: about k·log2(n) sub-batch writes to find k bad records among n. */
-    private void isolate(DecodedBatch batch, List<SinkRecord> records, List<Rejection> rejections, int depth)
-            throws FatalWriteException, InterruptedException, PartitionsMovedException {
-        SQLException poison = writeRetryingTransient(batch);
-        List<Integer> indexes = batch.rowIndexes();
-        if (poison == null) {
-            indexes.forEach(settled::set);
-            return;
-        }
-        if (indexes.size() == 1) {
-            rejections.add(sqlRejection(records.get(indexes.get(0)), poison, depth));
-            settled.set(indexes.get(0));
-            return;
-        }
-        int middle = indexes.size() / 2;
-        listener.split();
-        isolate(batch.slice(0, middle), records, rejections, depth + 1);
-        isolate(batch.slice(middle, indexes.size()), records, rejections, depth + 1);
-    }
-
-    /** Writes and commits; returns the poison failure, or null once committed; throws when fatal. */
-    private SQLException writeRetryingTransient(DecodedBatch batch)
-            throws FatalWriteException, InterruptedException, PartitionsMovedException {
+        BatchAttempt attempt = new BatchAttempt(batch, decoded, fence);
         long failingSince = 0;
-        for (int attempt = 1; ; attempt++) {
-            checkOwned(batch);
+        for (int failures = 0; ; ) {
+            attempt.dropMoved(fence.moved().get());
+            if (attempt.isEmpty()) {
+                break;
+            }
             try {
-                commit(batch);
+                writeOnce(attempt);
                 listener.succeeded();
-                return null;
+                break;
+            } catch (PartitionsMovedException e) {
+                attempt.dropMoved(e.partitions());
+                logMoved(e.partitions());
             } catch (CommitUnknownException e) {
-                failingSince = attempt == 1 ? retries.nowMillis() : failingSince;
-                if (committedAfterAll(e, attempt, failingSince)) {
+                failingSince = failures++ == 0 ? retries.nowMillis() : failingSince;
+                if (resolve(e, attempt, failures, failingSince)) {
                     listener.committed();
                     listener.succeeded();
-                    return null;
+                    break;
                 }
             } catch (SQLException e) {
                 FailureKind kind = FailureClassifier.classify(e);
-                if (kind == FailureKind.POISON) {
-                    listener.succeeded(); // the database answered definitely: whatever was transient has cleared
-                    return e;
-                }
-                if (kind == FailureKind.FATAL) {
+                if (kind == FailureKind.FATAL || kind == FailureKind.POISON) {
+                    // Poison outside a savepoint: a deferred constraint failing at COMMIT, which no part isolates.
                     throw new FatalWriteException(FailureDescription.of(e).withAdvice(), e);
                 }
-                failingSince = attempt == 1 ? retries.nowMillis() : failingSince;
-                retryLater(e, attempt, failingSince);
+                failingSince = failures++ == 0 ? retries.nowMillis() : failingSince;
+                retryLater(e, failures, failingSince);
             }
         }
+        listener.handled(attempt.written(), attempt.deadLettered());
+        return new Written(retried - retriesBefore, attempt.moved());
+    }
+
+    /** One transaction: every row that can be written, dead letters acknowledged, progress moved, COMMIT. */
+    private void writeOnce(BatchAttempt attempt)
+            throws SQLException, PartitionsMovedException, FatalWriteException, InterruptedException {
+        try (Transaction transaction = session().begin(attempt.rows())) {
+            List<Rejection> found = new ArrayList<>(attempt.decodeRejections());
+            isolate(transaction, attempt.rows(), attempt.records(), found, 1);
+            attempt.checkOwned();
+            deadLetter(attempt.size(), attempt.notYetDeadLettered(found));
+            attempt.deadLettered(found);
+            if (progress != null) {
+                Set<PartitionRef> moved = progress.advance(
+                        transaction, attempt.nextOffsets(), attempt.fence().generations());
+                if (!moved.isEmpty()) {
+                    throw new PartitionsMovedException(moved); // closing rolls back
+                }
+            }
+            attempt.checkOwned();
+            transaction.commit();
+        }
+        listener.committed();
+    }
+
+    private void logMoved(Set<PartitionRef> partitions) {
+        LOG.warn(
+                "partitions {} moved to another owner while a batch was being written; its transaction was rolled"
+                        + " back and their records are left to the new owner",
+                partitions);
     }
 
     /**
-     * After an unanswered COMMIT, asks the server what became of the transaction, retrying until it can tell:
-     * a batch that did commit must not be written again (insert mode would duplicate or dead-letter it).
+     * Bisection under savepoints: about k·log2(n) part writes to find k bad records among n, all in the one
+     * transaction. Anything but poison is thrown, for the whole transaction to be rolled back and retried.
      */
-    private boolean committedAfterAll(CommitUnknownException unknown, int attempt, long failingSince)
+    private void isolate(
+            Transaction transaction, DecodedBatch part, List<SinkRecord> records, List<Rejection> rejections, int depth)
+            throws SQLException {
+        List<Integer> indexes = part.rowIndexes();
+        if (indexes.isEmpty()) {
+            return;
+        }
+        Transaction.Mark mark = transaction.mark();
+        try {
+            transaction.write(part);
+            transaction.release(mark);
+            return;
+        } catch (SQLException e) {
+            if (FailureClassifier.classify(e) != FailureKind.POISON) {
+                throw e;
+            }
+            transaction.rollbackTo(mark);
+            if (indexes.size() == 1) {
+                rejections.add(sqlRejection(records.get(indexes.get(0)), e, depth));
+                return;
+            }
+        }
+        int middle = indexes.size() / 2;
+        listener.split();
+        isolate(transaction, part.slice(0, middle), records, rejections, depth + 1);
+        isolate(transaction, part.slice(middle, indexes.size()), records, rejections, depth + 1);
+    }
+
+    /**
+     * After an unanswered COMMIT, asks the database what became of the transaction, retrying until it can tell:
+     * a batch that did commit must not be written again. Returns true if it committed; otherwise the attempt is
+     * written again (minus partitions found moved).
+     */
+    private boolean resolve(CommitUnknownException unknown, BatchAttempt attempt, int failures, long failingSince)
             throws FatalWriteException, InterruptedException {
         SQLException last = unknown;
-        for (int a = attempt; ; a++) {
+        for (int a = failures; ; a++) {
             retryLater(last, a, failingSince);
             try {
-                Optional<Boolean> committed = table.committed(unknown.transactionId());
-                if (committed.isPresent()) {
-                    return committed.get();
+                Optional<UnknownCommit.Outcome> outcome = unknownCommit.resolve(
+                        unknown, attempt.nextOffsets(), attempt.fence().generations());
+                if (outcome.isPresent()) {
+                    attempt.dropMoved(outcome.get().moved());
+                    return outcome.get().committed();
                 }
                 last = unknown;
             } catch (SQLException e) {
@@ -235,15 +243,6 @@ public final class BatchWriter implements AutoCloseable {
                 last = e;
             }
         }
-    }
-
-    private void commit(DecodedBatch batch) throws SQLException, PartitionsMovedException {
-        try (Transaction results = session().write(batch)) {
-            results.forEachRemaining(outcome -> {});
-            checkOwned(batch); // closing the results uncommitted rolls the transaction back
-            results.commit();
-        }
-        listener.committed();
     }
 
     private void retryLater(SQLException e, int attempt, long failingSince)
@@ -273,6 +272,9 @@ public final class BatchWriter implements AutoCloseable {
 
     private void deadLetter(int batchSize, List<Rejection> rejections)
             throws FatalWriteException, InterruptedException {
+        if (rejections.isEmpty()) {
+            return;
+        }
         // Duplicate keys do not count: in insert mode, records replayed after a crash all fail with 23505.
         List<Rejection> notDuplicates =
                 rejections.stream().filter(r -> !"23505".equals(r.sqlState())).toList();
@@ -300,7 +302,7 @@ public final class BatchWriter implements AutoCloseable {
         }
     }
 
-    private static Rejection decodeRejection(SinkRecord record, DecodeException e) {
+    static Rejection decodeRejection(SinkRecord record, DecodeException e) {
         return new Rejection(
                 record, FailureKind.POISON, null, e.getMessage(), e.getClass().getName(), null, e.column(), null, 0);
     }

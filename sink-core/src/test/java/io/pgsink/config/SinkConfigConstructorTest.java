@@ -39,7 +39,10 @@ class SinkConfigConstructorTest {
                         Duration.ofSeconds(60),
                         Duration.ZERO,
                         0,
-                        Duration.ZERO))
+                        Duration.ZERO,
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        "pgsink_progress",
+                        "auto"))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .containsExactly(
@@ -82,7 +85,10 @@ class SinkConfigConstructorTest {
                 Duration.ofSeconds(60),
                 Duration.ZERO,
                 0,
-                Duration.ofMillis(250));
+                Duration.ofMillis(250),
+                DeliveryGuarantee.EXACTLY_ONCE,
+                "pgsink_progress",
+                "auto");
 
         topics.add("payments");
         consumer.clear();

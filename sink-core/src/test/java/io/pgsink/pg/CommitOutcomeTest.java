@@ -21,20 +21,38 @@ class CommitOutcomeTest {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
         TargetTable writer = TargetTable.open(
                 TestPool.pool(), table, WriteMode.INSERT, List.of(), UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
-        long committedId;
-        long rolledBackId;
+        TransactionRef committedId;
+        TransactionRef rolledBackId;
         try (Session session = writer.openSession()) {
             try (Transaction results = session.write(writer.decode(records("{\"id\": 1}")))) {
-                committedId = results.transactionId();
+                committedId = results.ref();
                 results.commit();
             }
             try (Transaction results = session.write(writer.decode(records("{\"id\": 2}")))) {
-                rolledBackId = results.transactionId();
+                rolledBackId = results.ref();
             }
         }
 
         assertThat(writer.committed(committedId)).isEqualTo(Optional.of(true));
         assertThat(writer.committed(rolledBackId)).isEqualTo(Optional.of(false));
-        assertThat(committedId).isNotEqualTo(rolledBackId);
+        assertThat(committedId.id()).isNotEqualTo(rolledBackId.id());
+    }
+
+    @Test
+    void aTransactionIdFromBeforeAServerRestartIsNotTrustedSoTheBatchIsWrittenAgain() throws SQLException {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
+        TargetTable writer = TargetTable.open(
+                TestPool.pool(), table, WriteMode.INSERT, List.of(), UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
+        TransactionRef committed;
+        try (Session session = writer.openSession();
+                Transaction results = session.write(writer.decode(records("{\"id\": 1}")))) {
+            committed = results.ref();
+            results.commit();
+        }
+        // The same id under another server start time: after a crash, ids that never reached the WAL come again.
+        TransactionRef beforeRestart = new TransactionRef(committed.id(), "2000-01-01 00:00:00+00");
+
+        assertThat(writer.committed(committed)).isEqualTo(Optional.of(true));
+        assertThat(writer.committed(beforeRestart)).isEqualTo(Optional.of(false));
     }
 }

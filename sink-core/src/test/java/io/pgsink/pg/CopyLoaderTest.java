@@ -276,7 +276,7 @@ class CopyLoaderTest {
         try (Transaction results = session.write(writer.decode(records(json)))) {
             results.forEachRemaining(outcome -> {});
             results.commit();
-            return results.transactionId() & 0xFFFFFFFFL;
+            return results.ref().id() & 0xFFFFFFFFL;
         }
     }
 

@@ -32,7 +32,9 @@ class PipelineTest {
         // The writer is never asked to write here; closing it (lane.stop) touches nothing.
         Lane lane = new Lane(
                 0, batcher, new BatchWriter(null, null, null, null), completions, new HealthState(), new Ownership());
-        Pipeline pipeline = new Pipeline(List.of(lane), completions, 1 << 20, new HealthState(), new Ownership());
+        Ownership ownership = new Ownership();
+        Pipeline pipeline = new Pipeline(
+                List.of(lane), completions, 1 << 20, new HealthState(), ownership, new Claims(null, "test", ownership));
         List<SinkRecord> records = new ArrayList<>();
         for (int offset = 0; offset < 10; offset++) {
             records.add(new SinkRecord("events", offset % 2, offset, 0L, null, new byte[1], List.of()));
