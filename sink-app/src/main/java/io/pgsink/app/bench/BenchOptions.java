@@ -1,7 +1,5 @@
 package io.pgsink.app.bench;
 
-import java.util.List;
-
 /**
  * What {@code pgsink bench} measures: the backlog size, its partitions and the offered load of the latency run,
  * with the sizes derived from them.
@@ -29,47 +27,8 @@ record BenchOptions(int records, int partitions, int rate, boolean json, boolean
         require(rate >= 100 && rate <= 1_000_000, "--rate must be between 100 and 1000000");
     }
 
-    /**
-     * Parses {@code [--records N] [--partitions P] [--rate R] [--only throughput|latency] [--json]}; throws with a
-     * usage sentence.
-     */
-    static BenchOptions parse(List<String> args) {
-        int records = DEFAULT_RECORDS;
-        int partitions = DEFAULT_PARTITIONS;
-        int rate = DEFAULT_RATE;
-        boolean json = false;
-        String only = null;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--records" -> records = number(args, ++i);
-                case "--partitions" -> partitions = number(args, ++i);
-                case "--rate" -> rate = number(args, ++i);
-                case "--json" -> json = true;
-                case "--only" -> {
-                    only = ++i < args.size() ? args.get(i) : "";
-                    require(only.equals("throughput") || only.equals("latency"),
-                        "--only takes throughput or latency");
-                }
-                default -> throw new IllegalArgumentException("unknown bench option " + args.get(i));
-            }
-        }
-        return new BenchOptions(records, partitions, rate, json, !"latency".equals(only), !"throughput".equals(only));
-    }
-
     int rowByRowSample() {
         return Math.min(ROW_BY_ROW_SAMPLE, records);
-    }
-
-    private static int number(List<String> args, int at) {
-        String option = args.get(at - 1);
-        if (at >= args.size()) {
-            throw new IllegalArgumentException(option + " needs a whole number");
-        }
-        try {
-            return Integer.parseInt(args.get(at).replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a whole number, not " + args.get(at));
-        }
     }
 
     private static void require(boolean ok, String message) {

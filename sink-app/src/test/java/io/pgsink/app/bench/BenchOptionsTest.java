@@ -10,7 +10,7 @@ class BenchOptionsTest {
 
     @Test
     void defaultsMeasureEverythingTheIssueAsksFor() {
-        BenchOptions options = BenchOptions.parse(List.of());
+        BenchOptions options = BenchCommand.parse(List.of());
 
         assertThat(options).isEqualTo(new BenchOptions(1_000_000, 8, 20_000, false, true, true));
         assertThat(options.rowByRowSample()).isEqualTo(20_000);
@@ -18,22 +18,22 @@ class BenchOptionsTest {
 
     @Test
     void parsesEveryOption() {
-        assertThat(BenchOptions.parse(List.of("--records", "300_000", "--partitions", "4", "--rate", "5000",
+        assertThat(BenchCommand.parse(List.of("--records", "300_000", "--partitions", "4", "--rate", "5000",
             "--only", "throughput", "--json"))).isEqualTo(new BenchOptions(300_000, 4, 5_000, true, true, false));
-        assertThat(BenchOptions.parse(List.of("--only", "latency"))).extracting(BenchOptions::throughput,
+        assertThat(BenchCommand.parse(List.of("--only", "latency"))).extracting(BenchOptions::throughput,
             BenchOptions::latency).containsExactly(false, true);
     }
 
     @Test
     void rejectsBadOptionsWithAUsageSentence() {
-        assertThatThrownBy(() -> BenchOptions.parse(List.of("--only", "speed"))).hasMessage(
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--only", "speed"))).hasMessage(
             "--only takes throughput or latency");
-        assertThatThrownBy(() -> BenchOptions.parse(List.of("--only"))).hasMessage(
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--only"))).hasMessage(
             "--only takes throughput or latency");
-        assertThatThrownBy(() -> BenchOptions.parse(List.of("--records", "ten"))).hasMessage(
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--records", "ten"))).hasMessage(
             "--records needs a whole number, not ten");
-        assertThatThrownBy(() -> BenchOptions.parse(List.of("--records", "10"))).hasMessage(
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--records", "10"))).hasMessage(
             "--records must be between 1000 and 50000000");
-        assertThatThrownBy(() -> BenchOptions.parse(List.of("--fast"))).hasMessage("unknown bench option --fast");
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--fast"))).hasMessage("unknown bench option --fast");
     }
 }
