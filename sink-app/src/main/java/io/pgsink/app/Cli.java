@@ -43,8 +43,11 @@ public final class Cli {
 
     /** The one line a usage error prints, naming the command the bad option was given to. */
     public static String message(ParameterException e) {
-        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
-            String first = unmatched.getUnmatched().get(0);
+        // An unknown option is the mistake to name first: picocli reports a missing required option before it.
+        List<String> unmatched = e instanceof UnmatchedArgumentException u ? u.getUnmatched()
+            : e.getCommandLine().getUnmatchedArguments();
+        if (!unmatched.isEmpty()) {
+            String first = unmatched.get(0);
             CommandSpec spec = e.getCommandLine().getCommandSpec();
             if (!first.startsWith("-") && !spec.subcommands().isEmpty()) {
                 return "unknown command: " + first;
@@ -66,8 +69,14 @@ public final class Cli {
         return EXIT_USAGE;
     }
 
-    /** A command threw instead of returning its exit code: a bug or an unforeseen failure, reported in one line. */
+    /**
+     * A command threw instead of returning its exit code: a usage error found by the command itself (checked before
+     * it starts anything), or a bug or unforeseen failure, reported in one line.
+     */
     private static int failure(Exception e, CommandLine failed, PrintStream err) {
+        if (e instanceof ParameterException usage) {
+            return usageError(usage, err);
+        }
         err.println(failed.getCommandSpec().qualifiedName() + " failed: " + e);
         ParseResult parsed = failed.getParseResult();
         if (showStackTraces(parsed != null && parsed.hasMatchedOption("--verbose"))) {

@@ -80,6 +80,12 @@ class MainTest {
     }
 
     @Test
+    void unknownOptionIsNamedBeforeTheMissingConfig() {
+        assertThat(run("run", "--bogus")).isEqualTo(Cli.EXIT_USAGE);
+        assertThat(errLines()).containsExactly("unknown run option --bogus", "see 'pgsink run --help'");
+    }
+
+    @Test
     void unknownTopLevelOptionIsAUsageError() {
         assertThat(run("--bogus")).isEqualTo(Cli.EXIT_USAGE);
         assertThat(errLines()).containsExactly("unknown option --bogus", "see 'pgsink --help'");
