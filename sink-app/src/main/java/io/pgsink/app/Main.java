@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar pgsink.jar run --config FILE}: the worker's launcher. */
 @Command(name = "pgsink", mixinStandardHelpOptions = true, versionProvider = Version.class,
     synopsisSubcommandLabel = "COMMAND",
-    description = "Moves JSON records from Kafka topics into a PostgreSQL table (java -jar pgsink.jar).",
+    description = "Moves JSON records from Kafka topics into a PostgreSQL table.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:ok", "1:failed while running (a fatal error stopped writing)", "2:bad configuration",
@@ -24,8 +24,7 @@ public final class Main {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
-        CommandLine commandLine = new CommandLine(new Main()).addSubcommand(Cli.runCommand(err))
-            .addSubcommand(new DemoCommand(out, err)).addSubcommand(new io.pgsink.app.bench.BenchCommand(out, err));
+        CommandLine commandLine = new CommandLine(new Main()).addSubcommand(Cli.runCommand(err));
         return Cli.execute(commandLine, args, out, err);
     }
 }
