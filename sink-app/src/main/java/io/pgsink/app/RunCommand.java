@@ -9,28 +9,62 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code pgsink run --config FILE}: runs one worker until SIGTERM or SIGINT, then shuts it down cleanly (finish
  * in-flight batches, commit, close) before the JVM exits.
  */
-final class RunCommand {
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = {
+            "Runs a worker until SIGTERM or SIGINT.",
+            "Any key of the config file can be overridden by an environment variable PGSINK_<KEY> (upper case, dots and "
+                    + "dashes as underscores), e.g. PGSINK_POSTGRES_PASSWORD."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:ok", "1:failed while running (a fatal error stopped writing)", "2:bad configuration",
+            "4:could not start (database or table)", "64:bad usage", "143:stopped by SIGTERM"
+        })
+final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-    private RunCommand() {}
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
+            description = "the worker's settings, a .properties file (keys: docs/configuration.md)")
+    private Path configFile;
 
-    static int run(Path configFile, Map<String, String> environment, PrintStream err) {
+    @Option(names = "--verbose", description = "print the stack trace of a start failure")
+    private boolean verbose;
+
+    private final Map<String, String> environment;
+    private final PrintStream err;
+
+    RunCommand(Map<String, String> environment, PrintStream err) {
+        this.environment = environment;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
         SinkConfig config;
         try {
             config = ConfigLoader.load(configFile, environment);
         } catch (ConfigException e) {
             err.println(e.getMessage());
-            return Main.EXIT_CONFIG;
+            return Cli.EXIT_CONFIG;
         }
         LOG.info("starting with {}", config);
         SinkWorker worker;
@@ -38,8 +72,10 @@ final class RunCommand {
             worker = SinkWorker.start(config);
         } catch (RuntimeException e) {
             err.println("pgsink could not start: " + e.getMessage());
-            LOG.error("start failed", e);
-            return Main.EXIT_START_FAILED;
+            if (Cli.showStackTraces(verbose)) {
+                LOG.error("start failed", e);
+            }
+            return Cli.EXIT_START_FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean signalled = new AtomicBoolean();
@@ -59,13 +95,13 @@ final class RunCommand {
                 // Fatal: exit, so that a supervisor notices and restarts once an operator has fixed the cause.
                 err.println("pgsink stopped: " + worker.health().detail());
                 worker.close();
-                return Main.EXIT_FAILED;
+                return Cli.EXIT_FAILED;
             }
             stopped.await();
         } catch (IOException e) {
             err.println("pgsink could not open http.port " + config.httpPort() + ": " + e.getMessage());
             worker.close();
-            return Main.EXIT_START_FAILED;
+            return Cli.EXIT_START_FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

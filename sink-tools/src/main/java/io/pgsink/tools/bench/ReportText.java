@@ -1,0 +1,118 @@
+package io.pgsink.tools.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The report as tables for people. */
+final class ReportText {
+
+    private static final String ROW = "%-66s %9s %6s %9s %7s %10s %10s %8s %9s %9s%n";
+    private static final String LATENCY_ROW = "%-26s %8s %9s %9s %8s %8s %8s %9s %9s %8s %9s%n";
+    private static final String NOTES = String.join(
+            "\n",
+            "row-by-row is a sample of SAMPLE rows. Pipeline rates run from the worker reporting healthy until the group",
+            "has committed every offset; \"start s\" is the part of that spent before the first commit (group join,",
+            "first fetch, first batch); \"end target\" is the batch size target at the end; \"cpu s\" the worker JVM's CPU",
+            "time. \"peak heap\" is the worker's jvm_heap_used_peak_bytes, \"after GC\" the most heap in use right after a",
+            "collection (GC log). Latency runs from handing the event to the Kafka producer (sent_at) to the insert",
+            "(written_at = clock_timestamp()), slightly before COMMIT. \"warm-up\" is the cold start: from the first send",
+            "until the worker's committed offsets had kept within 100 ms of sending for 5 s in a row; the rows measured",
+            "are the following ones; \"p99 all\" includes the cold start. \"late max\" is how late the producer thread",
+            "sent at worst.");
+
+    private ReportText() {}
+
+    static void print(BenchReport r, PrintStream out) {
+        BenchReport.Machine m = r.machine();
+        out.printf(
+                "pgsink bench: %,d records, %d partitions, upsert; PostgreSQL %s (fsync on) and Kafka %s"
+                        + " embedded, same box%n",
+                r.options().records(), r.options().partitions(), m.postgres(), m.kafka());
+        out.printf(
+                "machine: %d CPUs, %.0f GiB, Java %s, load average %.1f at start; each worker in its own JVM"
+                        + " with -Xmx%s%n%n",
+                m.cpus(), m.memoryBytes() / 1073741824.0, m.java(), m.loadAverageAtStart(), BenchOptions.WORKER_XMX);
+        if (r.options().throughput()) {
+            throughput(r, out);
+        }
+        if (r.options().latency()) {
+            latency(r, out);
+        }
+        long sample = r.rowByRow() == null
+                ? r.options().rowByRowSample()
+                : r.rowByRow().rows();
+        out.printf("%n%s%nbench took %.0f s%n", NOTES.replace("SAMPLE", String.format("%,d", sample)), r.seconds());
+    }
+
+    private static void throughput(BenchReport r, PrintStream out) {
+        out.printf(
+                ROW,
+                "throughput",
+                "rows/s",
+                "x COPY",
+                "x row-row",
+                "start s",
+                "mean batch",
+                "end target",
+                "cpu s",
+                "peak heap",
+                "after GC");
+        List<Measurement> all = new ArrayList<>(List.of(r.copyCeiling(), r.upsertCeiling(), r.rowByRow()));
+        all.addAll(r.pipeline());
+        for (Measurement x : all) {
+            Measurement.WorkerFigures w = x.worker();
+            boolean worker = w != null;
+            out.printf(
+                    ROW,
+                    x.description(),
+                    String.format("%,.0f", x.rowsPerSecond()),
+                    String.format("%.2f", r.vsCopy(x)),
+                    String.format("%.1f", r.vsRowByRow(x)),
+                    worker ? String.format("%.1f", x.firstCommitSeconds()) : "",
+                    worker ? String.format("%,.0f", w.meanBatch(x.rows())) : "",
+                    worker ? String.format("%,d", w.finalTargetRecords()) : "",
+                    worker ? String.format("%.0f", w.cpuSeconds()) : "",
+                    worker ? mib(w.peakHeapBytes()) : "",
+                    worker ? mib(w.maxHeapAfterGcBytes()) : "");
+        }
+    }
+
+    private static void latency(BenchReport r, PrintStream out) {
+        out.printf(
+                "%nlatency, produce to insert, at %,d records/s offered (after the warm-up, %d s measured):%n",
+                r.options().rate(), BenchOptions.LATENCY_SECONDS);
+        out.printf(
+                LATENCY_ROW,
+                "worker",
+                "sent/s",
+                "warm-up s",
+                "rows",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "p99 all",
+                "late max",
+                "cpu s",
+                "peak heap");
+        for (LatencyRun.Latency l : r.latency()) {
+            out.printf(
+                    LATENCY_ROW,
+                    "COPY, adaptive, " + l.concurrency() + " lane(s)",
+                    String.format("%,.0f", l.achievedRate()),
+                    String.format("%.1f%s", l.warmupSeconds(), l.caughtUp() ? "" : " (never caught up)"),
+                    String.format("%,d", l.measured().rows()),
+                    String.format("%.1f", l.measured().p50()),
+                    String.format("%.1f", l.measured().p99()),
+                    String.format("%.1f", l.measured().max()),
+                    String.format("%,.0f", l.all().p99()),
+                    String.format("%.1f ms", l.maxLateMillis()),
+                    String.format("%.0f", l.worker().cpuSeconds()),
+                    mib(l.worker().peakHeapBytes()));
+        }
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "n/a" : String.format("%.0f MiB", bytes / 1048576.0);
+    }
+}

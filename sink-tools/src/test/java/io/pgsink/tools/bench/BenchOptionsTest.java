@@ -1,0 +1,49 @@
+package io.pgsink.tools.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+
+    @Test
+    void defaultsMeasureEverythingTheIssueAsksFor() {
+        BenchOptions options = BenchCommand.parse(List.of());
+
+        assertThat(options).isEqualTo(new BenchOptions(1_000_000, 8, 20_000, false, true, true));
+        assertThat(options.rowByRowSample()).isEqualTo(20_000);
+    }
+
+    @Test
+    void parsesEveryOption() {
+        assertThat(BenchCommand.parse(List.of(
+                        "--records",
+                        "300_000",
+                        "--partitions",
+                        "4",
+                        "--rate",
+                        "5000",
+                        "--only",
+                        "throughput",
+                        "--json")))
+                .isEqualTo(new BenchOptions(300_000, 4, 5_000, true, true, false));
+        assertThat(BenchCommand.parse(List.of("--only", "latency")))
+                .extracting(BenchOptions::throughput, BenchOptions::latency)
+                .containsExactly(false, true);
+    }
+
+    @Test
+    void rejectsBadOptionsWithAUsageSentence() {
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--only", "speed")))
+                .hasMessage("--only takes throughput or latency");
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--only")))
+                .hasMessage("--only takes throughput or latency");
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--records", "ten")))
+                .hasMessage("--records needs a whole number, not ten");
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--records", "10")))
+                .hasMessage("--records must be between 1000 and 50000000");
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--fast"))).hasMessage("unknown bench option --fast");
+    }
+}
