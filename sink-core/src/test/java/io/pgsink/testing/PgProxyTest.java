@@ -162,6 +162,23 @@ class PgProxyTest {
     }
 
     @Test
+    void closeEndsEveryRelayThread() throws SQLException {
+        String prefix = "pg-proxy-" + proxy.port() + "-";
+        try (Connection first = viaProxy();
+                Connection second = viaProxy()) {
+            assertThat(count(first, "SELECT 1") + count(second, "SELECT 1")).isEqualTo(2);
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .filteredOn(thread -> thread.getName().startsWith(prefix))
+                    .hasSize(5);
+            proxy.close();
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .filteredOn(thread -> thread.getName().startsWith(prefix))
+                    .isEmpty();
+            assertThatThrownBy(() -> count(first, "SELECT 1")).isInstanceOf(SQLException.class);
+        }
+    }
+
+    @Test
     void rewritesHostAndPortOfAJdbcUrlAndKeepsTheRest() {
         String proxied = "jdbc:postgresql://127.0.0.1:" + proxy.port();
         assertThat(proxy.jdbcUrl("jdbc:postgresql://db.example:6543/app?sslmode=prefer&ApplicationName=a:b"))
