@@ -85,6 +85,7 @@ final class RunCommand implements Callable<Integer> {
                             signalled.set(true);
                             worker.close();
                             stopped.countDown();
+                            exitFailedIfItFailed(worker);
                         },
                         "pgsink-shutdown"));
         try (HealthServer http = config.httpPort() == 0 ? null : HealthServer.start(config.httpPort(), worker)) {
@@ -106,5 +107,18 @@ final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * A signal makes the JVM exit 143 whatever it did; a worker that failed on the way out (its poll loop died, a
+     * lane hit a fatal error) must still exit 1, so that a supervisor and a rollout see the failure.
+     */
+    private void exitFailedIfItFailed(SinkWorker worker) {
+        Health health = worker.health();
+        if (health.status() == Health.Status.FAILED) {
+            err.println("pgsink stopped: " + health.detail());
+            err.flush();
+            Runtime.getRuntime().halt(Cli.EXIT_FAILED);
+        }
     }
 }
