@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -46,6 +47,8 @@ public final class PollLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
     /** Records per poll: batches span polls, so this only sizes the hand-over, not the batches. */
     private static final int MAX_POLL_RECORDS = 2000;
+    /** Kafka's default session.timeout.ms (the constant is not public). */
+    private static final long DEFAULT_SESSION_TIMEOUT_MS = 45_000;
 
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
@@ -55,6 +58,7 @@ public final class PollLoop implements Runnable {
     private final OffsetTracker offsets = new OffsetTracker();
     private final LagGauge lag;
     private final String afterFailedCommit;
+    private final BooleanSupplier lease;
     private volatile boolean closing;
 
     private PollLoop(
@@ -64,13 +68,15 @@ public final class PollLoop implements Runnable {
             Duration pollTimeout,
             Duration shutdownTimeout,
             LagGauge lag,
-            boolean exactlyOnce) {
+            boolean exactlyOnce,
+            long sessionTimeoutMs) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.pollTimeout = pollTimeout;
         this.shutdownTimeout = shutdownTimeout;
         this.lag = lag;
+        this.lease = MembershipLease.of(consumer.metrics(), sessionTimeoutMs);
         this.afterFailedCommit = exactlyOnce
                 ? "nothing is lost or written twice: the progress table holds the offsets"
                 : "the next owner may write the last records again (delivery.guarantee=at-least-once)";
@@ -101,7 +107,21 @@ public final class PollLoop implements Runnable {
         Duration pollTimeout =
                 Duration.ofMillis(Math.max(5, Math.min(100, config.batchLinger().toMillis())));
         return new PollLoop(
-                consumer, config.topics(), handler, pollTimeout, config.shutdownTimeout(), lag, config.exactlyOnce());
+                consumer,
+                config.topics(),
+                handler,
+                pollTimeout,
+                config.shutdownTimeout(),
+                lag,
+                config.exactlyOnce(),
+                sessionTimeoutMs(c));
+    }
+
+    private static long sessionTimeoutMs(Map<String, Object> settings) {
+        Object setting = settings.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+        return setting == null
+                ? DEFAULT_SESSION_TIMEOUT_MS
+                : Long.parseLong(setting.toString().strip());
     }
 
     /**
@@ -138,6 +158,14 @@ public final class PollLoop implements Runnable {
         } finally {
             closeInOrder();
         }
+    }
+
+    /**
+     * Whether the coordinator confirmed this consumer's membership within its session timeout (see
+     * {@link MembershipLease}); thread safe.
+     */
+    public BooleanSupplier membershipLease() {
+        return lease;
     }
 
     /** Asks the loop to stop; returns at once. */

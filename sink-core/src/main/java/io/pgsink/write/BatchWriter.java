@@ -170,7 +170,7 @@ public final class BatchWriter implements AutoCloseable {
                     throw new PartitionsMovedException(moved); // closing rolls back
                 }
             }
-            attempt.checkOwned();
+            attempt.checkOwnedBeforeCommit(retries.sleeper());
             transaction.commit();
         }
         listener.committed();
