@@ -85,8 +85,13 @@ final class BenchRun {
         for (int lanes : CONCURRENCIES) {
             variants.add(new PipelineRun.Variant(
                     "copy_adaptive_c" + lanes,
-                    "pipeline: COPY, adaptive (defaults), " + lanes + " lane(s)",
+                    "pipeline: COPY, adaptive (defaults: exactly-once), " + lanes + " lane(s)",
                     Map.of("write.concurrency", Integer.toString(lanes))));
+            // What the progress table costs: the same without it.
+            variants.add(new PipelineRun.Variant(
+                    "copy_adaptive_c" + lanes + "_at_least_once",
+                    "pipeline: COPY, adaptive, at-least-once, " + lanes + " lane(s)",
+                    Map.of("write.concurrency", Integer.toString(lanes), "delivery.guarantee", "at-least-once")));
         }
         // The collector deploy/ starts the worker with: far fewer collections than G1 at -Xmx256m (see docs).
         variants.add(new PipelineRun.Variant(
