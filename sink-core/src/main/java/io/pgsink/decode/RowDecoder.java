@@ -1,8 +1,11 @@
 package io.pgsink.decode;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,9 +38,26 @@ import java.util.Map;
  */
 public final class RowDecoder {
 
+    /** Deepest nesting of objects and arrays a record may have; deeper records are poison. */
+    static final int MAX_NESTING_DEPTH = 500;
+    /** Longest string value, in characters (Jackson's default, set here so it cannot change underneath). */
+    static final int MAX_STRING_LENGTH = 20_000_000;
+    /** Longest field name, in characters. */
+    static final int MAX_NAME_LENGTH = 50_000;
+
+    // Bounds on what one record can make the parser do: no recursion deeper than the nesting limit, no number
+    // parsed from more than Numbers.MAX_LENGTH characters. A record past a limit is poison, like invalid JSON.
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxNumberLength(Numbers.MAX_LENGTH)
+            .maxStringLength(MAX_STRING_LENGTH)
+            .maxNameLength(MAX_NAME_LENGTH)
+            .build();
+
     // Exact decimals: numeric columns must not pass through a double. Not FAIL_ON_TRAILING_TOKENS: values are
     // read one by one from inside the object; decode() checks for trailing content itself.
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    private static final ObjectMapper MAPPER = new ObjectMapper(
+                    JsonFactory.builder().streamReadConstraints(LIMITS).build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
@@ -66,6 +86,14 @@ public final class RowDecoder {
                 rows.add(decode(i, records.get(i).value()));
             } catch (DecodeException e) {
                 failures.put(i, e);
+            } catch (RuntimeException e) {
+                // A bug or a limit this decoder does not know of, met by this record alone: the record is poison,
+                // the batch goes on. The exception's message is not kept: it may quote the value.
+                failures.put(
+                        i,
+                        new DecodeException(
+                                null,
+                                "record could not be decoded (" + e.getClass().getName() + ")"));
             }
         }
         return new DecodedBatch(rows, failures, requiredColumns);
@@ -120,6 +148,12 @@ public final class RowDecoder {
             if (parser.nextToken() != null) {
                 throw new DecodeException(null, "record value is not valid JSON (trailing content after the object)");
             }
+        } catch (StreamConstraintsException e) {
+            throw new DecodeException(
+                    null,
+                    "record value is past pgsink's JSON limits (nesting depth " + MAX_NESTING_DEPTH + ", numbers of "
+                            + Numbers.MAX_LENGTH + " characters, strings of " + MAX_STRING_LENGTH
+                            + " characters, field names of " + MAX_NAME_LENGTH + " characters)" + where(e));
         } catch (JsonProcessingException e) {
             throw new DecodeException(null, "record value is not valid JSON" + where(e));
         } catch (IOException e) {
@@ -146,7 +180,7 @@ public final class RowDecoder {
             case TEXT:
             case OTHER:
                 if (token == JsonToken.VALUE_STRING) {
-                    return ValueFormatter.noNul(parser.getText(), column);
+                    return TextValues.checked(parser.getText(), column);
                 }
                 break;
             case SMALLINT:
@@ -185,13 +219,19 @@ public final class RowDecoder {
                     int start = (int) parser.currentTokenLocation().getByteOffset();
                     parser.skipChildren();
                     int end = (int) parser.currentLocation().getByteOffset();
-                    return utf8(input, start, end - start, column);
+                    return TextValues.checkedJson(utf8(input, start, end - start, column), column);
                 }
                 break;
             default:
                 break;
         }
-        JsonNode node = parser.readValueAsTree();
+        JsonNode node;
+        try {
+            node = parser.readValueAsTree();
+        } catch (NumberFormatException e) {
+            // Valid JSON, but an exponent beyond what BigDecimal holds (past ±2147483647): no column type takes it.
+            throw ValueFormatter.bad(column, "holds a number whose exponent is out of range for every PostgreSQL type");
+        }
         return ValueFormatter.format(node, column);
     }
 
