@@ -67,12 +67,26 @@ public final class PollLoop implements Runnable {
     }
 
     /**
-     * Creates the worker's consumer: raw bytes, no auto-commit, cooperative-sticky assignment, reading from the
+     * Creates the worker's consumer: raw bytes, no auto-commit, cooperative-sticky assignment, committed records
+     * only (read_committed, unless kafka.consumer.isolation.level says otherwise), reading from the
      * earliest offset when the group has none (a sink should not skip what is already in the topic).
      */
     public static PollLoop create(SinkConfig config, String clientId, RecordHandler handler, LagGauge lag) {
+        Map<String, Object> c = consumerSettings(config, clientId);
+        Consumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // Poll often enough for the linger timer, but never spin.
+        Duration pollTimeout =
+                Duration.ofMillis(Math.max(5, Math.min(100, config.batchLinger().toMillis())));
+        return new PollLoop(consumer, config.topics(), handler, pollTimeout, config.shutdownTimeout(), lag);
+    }
+
+    /** The consumer's settings: pgsink's defaults, then the operator's overrides, then what pgsink manages. */
+    static Map<String, Object> consumerSettings(SinkConfig config, String clientId) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A transactional producer's records become visible only once committed; aborted ones never are.
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         // Fetched but not yet polled records sit in the consumer, outside the buffer.max.bytes count: keep one
         // fetch within that budget too (Kafka's default is 50 MB), unless kafka.consumer.fetch.max.bytes says.
@@ -84,12 +98,7 @@ public final class PollLoop implements Runnable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        Consumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        // Poll often enough for the linger timer, but never spin.
-        Duration pollTimeout =
-                Duration.ofMillis(Math.max(5, Math.min(100, config.batchLinger().toMillis())));
-        return new PollLoop(consumer, config.topics(), handler, pollTimeout, config.shutdownTimeout(), lag);
+        return c;
     }
 
     @Override
