@@ -130,6 +130,36 @@ class SinkConfigOverridesTest {
     }
 
     @Test
+    void misspeltPassThroughSettingsAreRejectedWithASuggestion() {
+        assertThat(problemsOf(minimalWith(
+                        "kafka.consumer.max.pol.records", "5",
+                        "postgres.pool.maximumPoolSise", "8",
+                        "kafka.consumer.nothing.like.any.setting", "x")))
+                .containsExactly(
+                        "kafka.consumer.max.pol.records: unknown Kafka consumer setting; did you mean"
+                                + " kafka.consumer.max.poll.records?",
+                        "kafka.consumer.nothing.like.any.setting: unknown Kafka consumer setting; see Kafka's consumer"
+                                + " configuration reference for the names",
+                        "postgres.pool.maximumPoolSise: unknown HikariCP setting; did you mean"
+                                + " postgres.pool.maximumPoolSize?");
+    }
+
+    @Test
+    void clientSettingsTheClientsKnowArePassedThrough() {
+        SinkConfig config = SinkConfig.parse(minimalWith(
+                "kafka.consumer.isolation.level", "read_uncommitted",
+                "kafka.consumer.config.providers", "env",
+                "kafka.consumer.config.providers.env.class",
+                        "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+                "postgres.pool.minimumIdle", "1",
+                "postgres.pool.dataSource.sslmode", "require"));
+
+        assertThat(config.consumerOverrides())
+                .containsKeys("isolation.level", "config.providers", "config.providers.env.class");
+        assertThat(config.poolOverrides()).containsKeys("minimumIdle", "dataSource.sslmode");
+    }
+
+    @Test
     void kubernetesServiceLinkVariablesOfAServiceNamedPgsinkAreNotSettings() {
         Map<String, String> environment = new HashMap<>();
         environment.put("PGSINK_SERVICE_HOST", "10.96.0.12");
