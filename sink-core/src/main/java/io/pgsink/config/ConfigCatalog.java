@@ -22,6 +22,8 @@ public final class ConfigCatalog {
 
     private static final Pattern ANY = Pattern.compile("(?s).+");
     private static final Pattern HOST_PORTS = Pattern.compile("[^\\s,]+:\\d+(\\s*,\\s*[^\\s,]+:\\d+)*");
+    // An unquoted part, or a quoted one where "" stands for a quote (model.TableRef.parse reads both).
+    private static final String TABLE_PART = "(\\s*\"([^\"]|\"\")+\"\\s*|[^.\\s\"]+)";
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
     private static final long GIB = 1024 * MIB;
@@ -70,12 +72,14 @@ public final class ConfigCatalog {
     static final ConfigKey<String> TABLE = ConfigKey.required(
             "table",
             ValueType.text(
-                    "name or schema.name",
-                    Pattern.compile("[^.\\s\"]+(\\.[^.\\s\"]+)?"),
-                    "set a table like public.orders"),
+                    "name or schema.name, a part in double quotes when it holds a dot, space or quote",
+                    Pattern.compile(TABLE_PART + "(\\." + TABLE_PART + ")?"),
+                    "set a table like public.orders, or quote a part as PostgreSQL does: \"Odd Schema\".events"),
             "the target table",
             "public.orders",
-            "Target table for every record, as name or schema.name.");
+            "Target table for every record, as name or schema.name. Unquoted parts are taken as written (case"
+                    + " kept, not folded to lower case); a part with a dot, whitespace or a double quote is written"
+                    + " in double quotes with any quote doubled, as in PostgreSQL: \"Odd Schema\".\"Events \"\"X\"\"\".");
     static final ConfigKey<WriteMode> WRITE_MODE = ConfigKey.optional(
             "write.mode",
             ValueType.choice(WriteMode.class),
@@ -169,8 +173,8 @@ public final class ConfigCatalog {
     static final ConfigKey<String> PROGRESS_TABLE = ConfigKey.optional(
             "delivery.progress.table",
             ValueType.text(
-                    "name or schema.name",
-                    Pattern.compile("[^.\\s\"]+(\\.[^.\\s\"]+)?"),
+                    "name or schema.name, a part in double quotes when it holds a dot, space or quote",
+                    Pattern.compile(TABLE_PART + "(\\." + TABLE_PART + ")?"),
                     "set a table like pgsink.progress"),
             "pgsink_progress",
             "Table holding each partition's next offset and owner for delivery.guarantee=exactly-once; created at "

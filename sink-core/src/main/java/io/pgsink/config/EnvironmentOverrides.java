@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Maps {@code PGSINK_*} environment variables onto configuration keys; the environment wins over the file, so
@@ -29,6 +30,16 @@ final class EnvironmentOverrides {
     static final Set<String> NOT_SETTINGS = Set.of("PGSINK_LOG_LEVEL");
 
     private static final String TEST_PREFIX = "PGSINK_TEST_";
+    /**
+     * The variables the kubelet injects into every pod of a namespace that has a Service named {@code pgsink}
+     * (docker links use the same shapes): {@code PGSINK_SERVICE_HOST}, {@code PGSINK_SERVICE_PORT} and
+     * {@code PGSINK_SERVICE_PORT_<PORT NAME>}, {@code PGSINK_PORT}, and {@code PGSINK_PORT_<port>_<TCP|UDP|SCTP>}
+     * with {@code _PROTO}, {@code _PORT} and {@code _ADDR}. They are not settings; any other unknown
+     * {@code PGSINK_} name is still reported.
+     */
+    static final Pattern SERVICE_LINK = Pattern.compile(
+            "PGSINK_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_[0-9]{1,5}_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)");
+
     private static final String CONSUMER_PREFIX = envPrefix(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
     private static final String POOL_PREFIX = envPrefix(ConfigCatalog.POSTGRES_POOL_PREFIX);
 
@@ -37,7 +48,10 @@ final class EnvironmentOverrides {
     static Map<String, String> apply(Map<String, String> properties, Map<String, String> environment) {
         Map<String, String> merged = new TreeMap<>(properties);
         new TreeMap<>(environment).forEach((variable, value) -> {
-            if (variable.startsWith(PREFIX) && !NOT_SETTINGS.contains(variable) && !variable.startsWith(TEST_PREFIX)) {
+            if (variable.startsWith(PREFIX)
+                    && !NOT_SETTINGS.contains(variable)
+                    && !variable.startsWith(TEST_PREFIX)
+                    && !SERVICE_LINK.matcher(variable).matches()) {
                 merged.put(keyFor(variable), value);
             }
         });

@@ -4,6 +4,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Checks the settings passed through to the Kafka consumer and to HikariCP. Settings that pgsink derives from
@@ -45,10 +47,40 @@ final class PassThroughRules {
             Map<String, String> consumer, Map<String, String> pool, Integer writeConcurrency, List<String> problems) {
         checkPrefix(ConfigCatalog.KAFKA_CONSUMER_PREFIX, consumer, MANAGED_CONSUMER, problems);
         checkPrefix(ConfigCatalog.POSTGRES_POOL_PREFIX, pool, MANAGED_POOL, problems);
+        checkNames(consumer, ClientSettings::isKafkaConsumerSetting, KAFKA, problems);
+        checkNames(pool, ClientSettings::isHikariSetting, HIKARI, problems);
         String poolSize = pool.get(POOL_SIZE);
         if (poolSize != null && !poolSize.isBlank() && writeConcurrency != null) {
             checkPoolSize(poolSize.strip(), writeConcurrency, problems);
         }
+    }
+
+    /** What a client calls its settings and where an operator looks them up, for messages. */
+    /** @param names sorted, so that a tie between suggestions goes the same way each run */
+    private record Client(String prefix, String kind, List<String> names, String fix) {}
+
+    private static final Client KAFKA = new Client(
+            ConfigCatalog.KAFKA_CONSUMER_PREFIX,
+            "Kafka consumer setting",
+            List.copyOf(new TreeSet<>(ClientSettings.KAFKA_CONSUMER)),
+            "see Kafka's consumer configuration reference for the names");
+    private static final Client HIKARI = new Client(
+            ConfigCatalog.POSTGRES_POOL_PREFIX,
+            "HikariCP setting",
+            List.copyOf(new TreeSet<>(ClientSettings.HIKARI)),
+            "see HikariCP's configuration list for the names, and pass JDBC driver properties as "
+                    + ConfigCatalog.POSTGRES_POOL_PREFIX + ClientSettings.HIKARI_DATA_SOURCE_PREFIX + "<property>");
+
+    // The client would ignore (Kafka logs it at WARN among its startup lines) or refuse a name it does not know;
+    // a typo then silently leaves the default in force.
+    private static void checkNames(
+            Map<String, String> settings, Predicate<String> known, Client client, List<String> problems) {
+        settings.keySet().stream().filter(name -> !known.test(name)).forEach(name -> {
+            String suggestion = KeySuggestions.nearest(name, client.names())
+                    .map(near -> "did you mean " + client.prefix() + near + "?")
+                    .orElse(client.fix());
+            problems.add(client.prefix() + name + ": unknown " + client.kind() + "; " + suggestion);
+        });
     }
 
     private static void checkPrefix(

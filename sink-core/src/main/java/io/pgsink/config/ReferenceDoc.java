@@ -29,7 +29,11 @@ final class ReferenceDoc {
                 .append("case with `.` and `-` written as `_`, e.g. `PGSINK_BATCH_MAX_RECORDS` for ")
                 .append("`batch.max.records`. The environment wins over the file. A `PGSINK_` variable that maps to ")
                 .append("no key is reported as a problem, except `PGSINK_LOG_LEVEL` (read by the logging ")
-                .append("configuration) and the test suite's `PGSINK_TEST_*`; other variables are ignored.\n\n")
+                .append(
+                        "configuration), the test suite's `PGSINK_TEST_*`, and the service links Kubernetes injects for ")
+                .append("a Service named `pgsink` (`PGSINK_SERVICE_HOST`, `PGSINK_SERVICE_PORT`, ")
+                .append("`PGSINK_SERVICE_PORT_<NAME>`, `PGSINK_PORT`, `PGSINK_PORT_<port>_<TCP|UDP|SCTP>` and its ")
+                .append("`_PROTO`, `_PORT`, `_ADDR`); other variables are ignored.\n\n")
                 .append("## Pass-through settings\n\n")
                 .append(passThrough(
                         ConfigCatalog.KAFKA_CONSUMER_PREFIX,
@@ -43,6 +47,11 @@ final class ReferenceDoc {
                         "PGSINK_POSTGRES_POOL_MAXIMUM_POOL_SIZE",
                         PassThroughRules.POOL_SIZE,
                         PassThroughRules.MANAGED_POOL))
+                .append("\nA pass-through name must be one the client knows: Kafka's consumer settings ")
+                .append("(`ConsumerConfig.configNames()`, plus `config.providers` and its `config.providers.*` ")
+                .append("settings) and HikariCP's settings that take text or a number (plus JDBC driver properties ")
+                .append("as `postgres.pool.dataSource.<property>`). Any other name is rejected, with the nearest ")
+                .append("known name when one is close, so a typo cannot leave the default in force.\n")
                 .append("\n`postgres.pool.")
                 .append(PassThroughRules.POOL_SIZE)
                 .append("`, when set, must be at least `write.concurrency`.\n");

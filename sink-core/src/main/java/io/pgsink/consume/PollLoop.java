@@ -83,24 +83,12 @@ public final class PollLoop implements Runnable {
     }
 
     /**
-     * Creates the worker's consumer: raw bytes, no auto-commit, cooperative-sticky assignment, reading from the
+     * Creates the worker's consumer: raw bytes, no auto-commit, cooperative-sticky assignment, committed records
+     * only (read_committed, unless kafka.consumer.isolation.level says otherwise), reading from the
      * earliest offset when the group has none (a sink should not skip what is already in the topic).
      */
     public static PollLoop create(SinkConfig config, String clientId, RecordHandler handler, LagGauge lag) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
-        // Fetched but not yet polled records sit in the consumer, outside the buffer.max.bytes count: keep one
-        // fetch within that budget too (Kafka's default is 50 MB), unless kafka.consumer.fetch.max.bytes says.
-        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int)
-                Math.min(ConsumerConfig.DEFAULT_FETCH_MAX_BYTES, config.bufferMaxBytes()));
-        c.putAll(config.consumerOverrides());
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        groupInstanceId(config, System.getenv()).ifPresent(id -> c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
+        Map<String, Object> c = consumerSettings(config, clientId);
         Consumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         // Poll often enough for the linger timer, but never spin.
@@ -115,6 +103,27 @@ public final class PollLoop implements Runnable {
                 lag,
                 config.exactlyOnce(),
                 sessionTimeoutMs(c));
+    }
+
+    /** The consumer's settings: pgsink's defaults, then the operator's overrides, then what pgsink manages. */
+    static Map<String, Object> consumerSettings(SinkConfig config, String clientId) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A transactional producer's records become visible only once committed; aborted ones never are.
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        // Fetched but not yet polled records sit in the consumer, outside the buffer.max.bytes count: keep one
+        // fetch within that budget too (Kafka's default is 50 MB), unless kafka.consumer.fetch.max.bytes says.
+        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int)
+                Math.min(ConsumerConfig.DEFAULT_FETCH_MAX_BYTES, config.bufferMaxBytes()));
+        c.putAll(config.consumerOverrides());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        groupInstanceId(config, System.getenv()).ifPresent(id -> c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
+        return c;
     }
 
     private static long sessionTimeoutMs(Map<String, Object> settings) {

@@ -2,8 +2,8 @@ package io.pgsink.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgsink.schema.Column;
+import io.pgsink.schema.ColumnType;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -40,7 +40,7 @@ final class ValueFormatter {
             case BIGINT:
                 return integer(value, column);
             case NUMERIC:
-                return decimal(value, column).toPlainString();
+                return Numbers.numeric(decimal(value, column), column);
             case REAL:
             case DOUBLE:
                 return floating(value, column);
@@ -56,7 +56,9 @@ final class ValueFormatter {
                 return uuid(value, column);
             case JSON:
             case JSONB:
-                return noNul(value.toString(), column);
+                return TextValues.checked(value.toString(), column);
+            case BYTEA:
+                return Bytea.format(value, column);
             case ARRAY:
                 return ArrayLiteral.format(value, column);
             default:
@@ -65,14 +67,7 @@ final class ValueFormatter {
     }
 
     private static String text(JsonNode value, Column column) throws DecodeException {
-        return noNul(value.isTextual() ? value.textValue() : value.toString(), column);
-    }
-
-    static String noNul(String text, Column column) throws DecodeException {
-        if (text.indexOf('\u0000') >= 0) {
-            throw bad(column, "contains a NUL character, which PostgreSQL text and json cannot store");
-        }
-        return text;
+        return TextValues.checked(value.isTextual() ? value.textValue() : value.toString(), column);
     }
 
     /** A whole number for a smallint, integer or bigint column. */
@@ -90,17 +85,7 @@ final class ValueFormatter {
     }
 
     private static String integer(JsonNode value, Column column) throws DecodeException {
-        BigDecimal number = decimal(value, column);
-        BigInteger integral;
-        try {
-            integral = number.toBigIntegerExact();
-        } catch (ArithmeticException e) {
-            throw bad(column, "is not a whole number");
-        }
-        if (integral.bitLength() > 63) {
-            throw bad(column, "is out of range for " + column.sqlType());
-        }
-        return integer(integral.longValue(), column);
+        return Numbers.integer(decimal(value, column), column);
     }
 
     private static BigDecimal decimal(JsonNode value, Column column) throws DecodeException {
@@ -108,26 +93,19 @@ final class ValueFormatter {
             return value.decimalValue();
         }
         if (value.isTextual()) {
-            try {
-                return new BigDecimal(value.textValue().trim());
-            } catch (NumberFormatException e) {
-                throw bad(column, "is not a number");
-            }
+            return Numbers.parse(value.textValue(), column);
         }
         throw bad(column, "is not a number");
     }
 
     private static String floating(JsonNode value, Column column) throws DecodeException {
-        if (value.isNumber()) {
-            return value.decimalValue().toString();
-        }
         if (value.isTextual()) {
             String text = value.textValue().trim();
             if (text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity")) {
                 return text;
             }
         }
-        return decimal(value, column).toString();
+        return Numbers.floating(decimal(value, column), column, column.type() == ColumnType.REAL);
     }
 
     private static String bool(JsonNode value, Column column) throws DecodeException {
@@ -197,7 +175,7 @@ final class ValueFormatter {
         return text.toLowerCase(Locale.ROOT);
     }
 
-    private static String requireText(JsonNode value, Column column, String expected) throws DecodeException {
+    static String requireText(JsonNode value, Column column, String expected) throws DecodeException {
         if (!value.isTextual()) {
             throw bad(column, "must be a JSON string holding " + expected);
         }

@@ -16,10 +16,13 @@ import java.util.List;
 final class Catalog {
 
     private static final String COLUMNS_SQL =
-            "SELECT a.attname, t.typname, t.typcategory, et.typname, a.attnotnull, format_type(a.atttypid, a.atttypmod)"
+            "SELECT a.attname, t.typname, t.typcategory, et.typname, a.attnotnull, format_type(a.atttypid, a.atttypmod),"
+                    + " a.attidentity = 'a'"
                     + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
                     + " LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'"
-                    + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+                    + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
+                    // A generated column takes no value: it is not a column records can write.
+                    + " AND a.attgenerated = '' ORDER BY a.attnum";
     private static final String PRIMARY_KEY_SQL =
             "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
                     + " WHERE i.indrelid = to_regclass(?) AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)";
@@ -61,6 +64,6 @@ final class Catalog {
             String elementType = rs.getString(4);
             element = new Column(name, index, ColumnType.fromCatalog(elementType, ""), null, elementType, false);
         }
-        return new Column(name, index, type, element, rs.getString(6), rs.getBoolean(5));
+        return new Column(name, index, type, element, rs.getString(6), rs.getBoolean(5), rs.getBoolean(7));
     }
 }

@@ -18,6 +18,7 @@ public enum ColumnType {
     UUID,
     JSON,
     JSONB,
+    BYTEA,
     ARRAY,
     OTHER;
 
@@ -59,6 +60,8 @@ public enum ColumnType {
                 return JSON;
             case "jsonb":
                 return JSONB;
+            case "bytea":
+                return BYTEA;
             default:
                 return OTHER;
         }

@@ -5,6 +5,7 @@ import static io.pgsink.config.SinkConfigTest.minimalWith;
 import static io.pgsink.config.SinkConfigTest.problemsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +127,74 @@ class SinkConfigOverridesTest {
                         "PGSINK_NOTHING_LIKE_IT: unknown environment variable; see docs/configuration.md, and pass Kafka "
                                 + "consumer or HikariCP settings as PGSINK_KAFKA_CONSUMER_<NAME> or "
                                 + "PGSINK_POSTGRES_POOL_<NAME>");
+    }
+
+    @Test
+    void misspeltPassThroughSettingsAreRejectedWithASuggestion() {
+        assertThat(problemsOf(minimalWith(
+                        "kafka.consumer.max.pol.records", "5",
+                        "postgres.pool.maximumPoolSise", "8",
+                        "kafka.consumer.nothing.like.any.setting", "x")))
+                .containsExactly(
+                        "kafka.consumer.max.pol.records: unknown Kafka consumer setting; did you mean"
+                                + " kafka.consumer.max.poll.records?",
+                        "kafka.consumer.nothing.like.any.setting: unknown Kafka consumer setting; see Kafka's consumer"
+                                + " configuration reference for the names",
+                        "postgres.pool.maximumPoolSise: unknown HikariCP setting; did you mean"
+                                + " postgres.pool.maximumPoolSize?");
+    }
+
+    @Test
+    void clientSettingsTheClientsKnowArePassedThrough() {
+        SinkConfig config = SinkConfig.parse(minimalWith(
+                "kafka.consumer.isolation.level", "read_uncommitted",
+                "kafka.consumer.config.providers", "env",
+                "kafka.consumer.config.providers.env.class",
+                        "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+                "postgres.pool.minimumIdle", "1",
+                "postgres.pool.dataSource.sslmode", "require"));
+
+        assertThat(config.consumerOverrides())
+                .containsKeys("isolation.level", "config.providers", "config.providers.env.class");
+        assertThat(config.poolOverrides()).containsKeys("minimumIdle", "dataSource.sslmode");
+    }
+
+    @Test
+    void kubernetesServiceLinkVariablesOfAServiceNamedPgsinkAreNotSettings() {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("PGSINK_SERVICE_HOST", "10.96.0.12");
+        environment.put("PGSINK_SERVICE_PORT", "8080");
+        environment.put("PGSINK_SERVICE_PORT_HTTP", "8080");
+        environment.put("PGSINK_SERVICE_PORT_HTTP_METRICS", "9090");
+        environment.put("PGSINK_PORT", "tcp://10.96.0.12:8080");
+        environment.put("PGSINK_PORT_8080_TCP", "tcp://10.96.0.12:8080");
+        environment.put("PGSINK_PORT_8080_TCP_PROTO", "tcp");
+        environment.put("PGSINK_PORT_8080_TCP_PORT", "8080");
+        environment.put("PGSINK_PORT_8080_TCP_ADDR", "10.96.0.12");
+        environment.put("PGSINK_PORT_53_UDP_ADDR", "10.96.0.12");
+        environment.put("PGSINK_PORT_9_SCTP", "sctp://10.96.0.12:9");
+
+        Map<String, String> merged = SinkConfig.withEnvironment(minimal(), environment);
+
+        assertThat(merged).isEqualTo(minimal());
+        assertThat(SinkConfig.parse(merged)).isEqualTo(SinkConfig.parse(minimal()));
+    }
+
+    @Test
+    void typosNearServiceLinkShapesAreStillReported() {
+        Map<String, String> merged = SinkConfig.withEnvironment(
+                minimal(),
+                Map.of(
+                        "PGSINK_BATCH_MAX_RECRODS", "10",
+                        "PGSINK_PORT_8080_HTTP", "x",
+                        "PGSINK_SERVICE_HOSTS", "x",
+                        "PGSINK_PORTS", "x"));
+
+        assertThat(problemsOf(merged))
+                .hasSize(4)
+                .anySatisfy(problem -> assertThat(problem)
+                        .startsWith("PGSINK_BATCH_MAX_RECRODS: unknown environment variable; did you mean"
+                                + " PGSINK_BATCH_MAX_RECORDS?"));
     }
 
     @Test

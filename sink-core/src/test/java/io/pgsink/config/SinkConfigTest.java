@@ -188,8 +188,18 @@ class SinkConfigTest {
                         "kafka.bootstrap.servers: \"kafka-1\" is not host:port pairs, comma separated; "
                                 + "list the brokers like kafka-1:9092,kafka-2:9092",
                         "kafka.topics: \"orders,,payments\" has an empty item; list topics like orders,payments",
-                        "table: \"a.b.c\" is not name or schema.name; set a table like public.orders",
+                        "table: \"a.b.c\" is not name or schema.name, a part in double quotes when it holds a dot,"
+                                + " space or quote; set a table like public.orders, or quote a part as PostgreSQL"
+                                + " does: \"Odd Schema\".events",
                         "key.columns: \"id\" is listed twice; list each item once");
+    }
+
+    @Test
+    void acceptsATableNameQuotedAsPostgresqlWritesIt() {
+        String table = "\"Odd Schema\".\"Events \"\"X\"\"\"";
+
+        assertThat(SinkConfig.parse(minimalWith("table", table)).table()).isEqualTo(table);
+        assertThat(problemsOf(minimalWith("table", "\"Odd Schema.events"))).hasSize(1);
     }
 
     @Test

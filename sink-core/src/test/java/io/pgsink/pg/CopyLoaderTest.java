@@ -372,7 +372,7 @@ class CopyLoaderTest {
                 "id bigint PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, name text     | id      | | false",
                 "id bigint, name text                                               | id      | CREATE UNIQUE INDEX ON {t} (id) WHERE id > 0 | false",
                 "id bigint, name text                                               | id      | CREATE UNIQUE INDEX ON {t} ((id + 0)) | false",
-                "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text      | id      | | false",
+                "seq bigint GENERATED ALWAYS AS IDENTITY, id bigint PRIMARY KEY, name text | id | | false",
                 "id bigint PRIMARY KEY, name text                                   | id      | ALTER TABLE {t} ENABLE ROW LEVEL SECURITY | false",
                 "id bigint PRIMARY KEY, name text                                   | id      | CREATE RULE r AS ON INSERT TO {t} DO ALSO NOTIFY pgsink_test | false"
             })
