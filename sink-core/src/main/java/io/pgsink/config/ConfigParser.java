@@ -51,6 +51,9 @@ final class ConfigParser {
         Duration statementTimeout = value(ConfigCatalog.STATEMENT_TIMEOUT);
         Duration retryBudget = value(ConfigCatalog.RETRY_BUDGET);
         Integer httpPort = value(ConfigCatalog.HTTP_PORT);
+        Duration foreignKeyRetry = value(ConfigCatalog.FOREIGN_KEY_RETRY);
+        Integer driftRejections = value(ConfigCatalog.DRIFT_CONSECUTIVE_REJECTIONS);
+        Map<String, String> sqlStateOverrides = ErrorSettings.overrides(properties, problems);
         Map<String, String> consumer = passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
         Map<String, String> pool = passThrough(ConfigCatalog.POSTGRES_POOL_PREFIX);
         PassThroughRules.check(consumer, pool, writeConcurrency, problems);
@@ -85,7 +88,8 @@ final class ConfigParser {
                 statementTimeout,
                 retryBudget,
                 httpPort,
-                batchTargetLatency);
+                batchTargetLatency,
+                new ErrorSettings(sqlStateOverrides, foreignKeyRetry, driftRejections));
     }
 
     private <T> T value(ConfigKey<T> key) {
@@ -109,7 +113,9 @@ final class ConfigParser {
     }
 
     private static boolean isPassThrough(String key) {
-        return isUnder(key, ConfigCatalog.KAFKA_CONSUMER_PREFIX) || isUnder(key, ConfigCatalog.POSTGRES_POOL_PREFIX);
+        return isUnder(key, ConfigCatalog.KAFKA_CONSUMER_PREFIX)
+                || isUnder(key, ConfigCatalog.POSTGRES_POOL_PREFIX)
+                || key.startsWith(ConfigCatalog.ERROR_SQLSTATE_PREFIX);
     }
 
     private static boolean isUnder(String key, String prefix) {

@@ -41,7 +41,8 @@ public record SinkConfig(
         Duration statementTimeout,
         Duration retryBudget,
         int httpPort,
-        Duration batchTargetLatency) {
+        Duration batchTargetLatency,
+        ErrorSettings errors) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
@@ -69,6 +70,9 @@ public record SinkConfig(
         ConfigCatalog.RETRY_BUDGET.check(retryBudget, problems);
         ConfigCatalog.HTTP_PORT.check(httpPort, problems);
         ConfigCatalog.BATCH_TARGET_LATENCY.check(batchTargetLatency, problems);
+        if (errors == null) {
+            problems.add("error.*: missing; pass ErrorSettings.defaults() when nothing is overridden");
+        }
         checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
         if (consumerOverrides != null) {
             checkWaitsFitPollInterval(shutdownTimeout, consumerOverrides, problems);
@@ -132,7 +136,7 @@ public record SinkConfig(
                 + ", writeMethod=" + writeMethod + ", deadLetterTopic=" + deadLetterTopic
                 + ", deadLetterTimeout=" + deadLetterTimeout + ", statementTimeout=" + statementTimeout
                 + ", retryBudget=" + retryBudget + ", httpPort=" + httpPort
-                + ", batchTargetLatency=" + batchTargetLatency + "]";
+                + ", batchTargetLatency=" + batchTargetLatency + ", errors=" + errors + "]";
     }
 
     /**

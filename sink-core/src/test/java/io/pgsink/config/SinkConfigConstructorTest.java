@@ -39,7 +39,8 @@ class SinkConfigConstructorTest {
                         Duration.ofSeconds(60),
                         Duration.ZERO,
                         0,
-                        Duration.ZERO))
+                        Duration.ZERO,
+                        ErrorSettings.defaults()))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .containsExactly(
@@ -82,7 +83,8 @@ class SinkConfigConstructorTest {
                 Duration.ofSeconds(60),
                 Duration.ZERO,
                 0,
-                Duration.ofMillis(250));
+                Duration.ofMillis(250),
+                ErrorSettings.defaults());
 
         topics.add("payments");
         consumer.clear();
