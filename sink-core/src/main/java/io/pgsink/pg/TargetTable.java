@@ -44,6 +44,7 @@ public final class TargetTable {
             + " FROM pg_class c WHERE c.oid = to_regclass(?)";
 
     private final DataSource dataSource;
+    private final TableRef tableRef;
     private final List<Column> keyColumns;
     private final RowDecoder decoder;
     private final SqlTemplates templates;
@@ -58,6 +59,7 @@ public final class TargetTable {
             WriteMethod method,
             boolean directCopy) {
         this.dataSource = dataSource;
+        this.tableRef = schema.table();
         this.keyColumns = keyColumns;
         this.method = method;
         this.decoder = new RowDecoder(
@@ -187,6 +189,11 @@ public final class TargetTable {
                 return "aborted".equals(status) ? Optional.of(false) : Optional.empty();
             }
         }
+    }
+
+    /** The table's name as configured, for messages. */
+    public String name() {
+        return tableRef.toString();
     }
 
     /** The key columns in use, for messages. */

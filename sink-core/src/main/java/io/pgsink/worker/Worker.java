@@ -13,6 +13,7 @@ import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.write.BatchWriter;
+import io.pgsink.write.FailurePolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,7 +170,8 @@ public final class Worker implements AutoCloseable {
                         deadLetters,
                         new RetryPolicy(
                                 RETRY_INITIAL, RETRY_MAX, config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()),
-                        counters.listener(health.lane(i)));
+                        counters.listener(health.lane(i)),
+                        FailurePolicy.of(config.errors(), Clock.systemUTC()));
                 lanes.add(new Lane(i, batcher, writer, completions, health, ownership));
             }
             return new WorkerParts(

@@ -6,7 +6,6 @@ import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.Rejection;
 import io.pgsink.decode.DecodeException;
 import io.pgsink.decode.DecodedBatch;
-import io.pgsink.error.FailureClassifier;
 import io.pgsink.error.FailureKind;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.model.PartitionRef;
@@ -17,9 +16,11 @@ import io.pgsink.pg.Session;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.pg.Transaction;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,25 +37,38 @@ import org.slf4j.LoggerFactory;
 public final class BatchWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
-    /** A batch at least this large whose every record is poison points at the schema, not at the data. */
-    static final int ALL_POISON_MIN_RECORDS = 10;
 
     private final TargetTable table;
     private final DeadLetterSink deadLetters;
     private final RetryPolicy retries;
     private final WriteListener listener;
+    private final FailurePolicy policy;
+    private final DriftDetector drift;
     private Session session;
     private long retried;
+    // When this batch first met a foreign key without its parent (policy.nowMillis()), or -1.
+    private long parentWaitSince = -1;
     // The batch being written, for the ownership check: set for the duration of write() (one lane, one thread).
     private Supplier<Set<PartitionRef>> moved = Set::of;
     private List<SinkRecord> records;
     private BitSet settled;
 
     public BatchWriter(TargetTable table, DeadLetterSink deadLetters, RetryPolicy retries, WriteListener listener) {
+        this(table, deadLetters, retries, listener, FailurePolicy.defaults());
+    }
+
+    public BatchWriter(
+            TargetTable table,
+            DeadLetterSink deadLetters,
+            RetryPolicy retries,
+            WriteListener listener,
+            FailurePolicy policy) {
         this.table = table;
         this.deadLetters = deadLetters;
         this.retries = retries;
         this.listener = listener;
+        this.policy = policy;
+        this.drift = policy.driftDetector(table.name());
     }
 
     /**
@@ -96,6 +110,7 @@ public final class BatchWriter implements AutoCloseable {
         this.moved = moved;
         this.records = records;
         this.settled = new BitSet(records.size());
+        this.parentWaitSince = -1;
         Set<PartitionRef> lost = Set.of();
         try {
             DecodedBatch remaining = prepared;
@@ -129,8 +144,9 @@ public final class BatchWriter implements AutoCloseable {
                     .filter(r -> !gone.contains(r.partitionRef()))
                     .count();
         }
+        checkDrift(records, gone, rejections); // [policy] before anything of the batch is dead-lettered
         if (!rejections.isEmpty()) {
-            deadLetter(kept, rejections);
+            deadLetter(rejections);
         }
         listener.handled(kept - rejections.size(), rejections.size());
         return retried - retriesBefore;
@@ -182,6 +198,7 @@ public final class BatchWriter implements AutoCloseable {
     private SQLException writeRetryingTransient(DecodedBatch batch)
             throws FatalWriteException, InterruptedException, PartitionsMovedException {
         long failingSince = 0;
+        int timeouts = 0;
         for (int attempt = 1; ; attempt++) {
             checkOwned(batch);
             try {
@@ -196,16 +213,65 @@ public final class BatchWriter implements AutoCloseable {
                     return null;
                 }
             } catch (SQLException e) {
-                FailureKind kind = FailureClassifier.classify(e);
-                if (kind == FailureKind.POISON) {
+                FailureKind kind = policy.kindOf(e); // [policy] operators' overrides
+                if (kind == FailureKind.POISON && !(policy.waitsForParent(e) && awaitParent(attempt))) {
                     listener.succeeded(); // the database answered definitely: whatever was transient has cleared
                     return e;
                 }
                 if (kind == FailureKind.FATAL) {
                     throw new FatalWriteException(FailureDescription.of(e).withAdvice(), e);
                 }
-                failingSince = attempt == 1 ? retries.nowMillis() : failingSince;
-                retryLater(e, attempt, failingSince);
+                if (kind == FailureKind.TRANSIENT) {
+                    // [policy] a part that keeps hitting statement_timeout is split like poison, not retried forever
+                    if (FailurePolicy.isTimeout(e) && ++timeouts >= FailurePolicy.TIMEOUTS_BEFORE_SPLIT) {
+                        return e;
+                    }
+                    failingSince = attempt == 1 ? retries.nowMillis() : failingSince;
+                    retryLater(e, attempt, failingSince);
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits before writing a part again whose foreign key had no parent row, as long as the batch's first such
+     * failure is less than {@code error.foreign.key.retry.ms} ago; returns false, without waiting, once it is not.
+     */
+    private boolean awaitParent(int attempt) throws InterruptedException {
+        long now = policy.nowMillis();
+        parentWaitSince = parentWaitSince < 0 ? now : parentWaitSince;
+        long left = policy.foreignKeyRetry().toMillis() - (now - parentWaitSince);
+        if (left <= 0) {
+            return false;
+        }
+        retried++;
+        listener.retrying("a record's foreign key has no parent row yet (SQLSTATE 23503); waiting up to "
+                + policy.foreignKeyRetry().toMillis() + " ms for it before dead-lettering the record");
+        retries.pause(attempt, Duration.ofMillis(left));
+        return true;
+    }
+
+    /**
+     * The drift rule ({@link DriftDetector}), fed in the order the records were read: throws before anything of
+     * the batch is dead-lettered when a rejection makes drift, so the dead-letter topic never takes that run's
+     * last record.
+     */
+    private void checkDrift(List<SinkRecord> records, Set<PartitionRef> gone, List<Rejection> rejections)
+            throws FatalWriteException {
+        Map<SinkRecord, Rejection> byRecord = new IdentityHashMap<>();
+        rejections.forEach(r -> byRecord.put(r.record(), r));
+        for (SinkRecord record : records) {
+            if (gone.contains(record.partitionRef())) {
+                continue;
+            }
+            Rejection rejection = byRecord.get(record);
+            if (rejection == null) {
+                drift.written();
+                continue;
+            }
+            Optional<String> stop = drift.rejected(rejection);
+            if (stop.isPresent()) {
+                throw new FatalWriteException(stop.get(), null);
             }
         }
     }
@@ -226,7 +292,7 @@ public final class BatchWriter implements AutoCloseable {
                 }
                 last = unknown;
             } catch (SQLException e) {
-                if (FailureClassifier.classify(e) != FailureKind.TRANSIENT) {
+                if (policy.kindOf(e) != FailureKind.TRANSIENT) {
                     throw new FatalWriteException(
                             "cannot tell whether a batch committed: "
                                     + FailureDescription.of(e).withAdvice(),
@@ -271,20 +337,7 @@ public final class BatchWriter implements AutoCloseable {
         }
     }
 
-    private void deadLetter(int batchSize, List<Rejection> rejections)
-            throws FatalWriteException, InterruptedException {
-        // Duplicate keys do not count: in insert mode, records replayed after a crash all fail with 23505.
-        List<Rejection> notDuplicates =
-                rejections.stream().filter(r -> !"23505".equals(r.sqlState())).toList();
-        if (notDuplicates.size() == batchSize && batchSize >= ALL_POISON_MIN_RECORDS) {
-            Rejection first = notDuplicates.get(0);
-            throw new FatalWriteException(
-                    "every record of a batch of " + batchSize + " was rejected (first: "
-                            + first.reason()
-                            + "): this looks like a schema or mapping problem, not bad data; nothing was"
-                            + " dead-lettered. Fix the table or the producer and restart the worker",
-                    null);
-        }
+    private void deadLetter(List<Rejection> rejections) throws FatalWriteException, InterruptedException {
         try {
             deadLetters.send(rejections);
         } catch (DeadLetterException e) {
