@@ -10,8 +10,12 @@ import javax.sql.DataSource;
 /** The worker's HikariCP pool: one connection per writer lane plus one, configured for pgsink's needs. */
 public final class ConnectionPool implements AutoCloseable {
 
-    /** How long a writer waits for a pooled connection before treating it as a transient failure. */
-    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a writer waits for a pooled connection before treating it as a transient failure. Short, so that a
+     * retry after an outage asks again soon: a request waits while HikariCP's connection adder backs off (up to 5 s
+     * between attempts), and the writer's next attempt starts a fresh adder.
+     */
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(1);
     /** How much longer than statement_timeout the client waits on a silent socket before giving up on it. */
     private static final Duration SOCKET_GRACE = Duration.ofSeconds(30);
 
@@ -47,6 +51,13 @@ public final class ConnectionPool implements AutoCloseable {
         }
         if (!config.poolOverrides().containsKey("connectionTimeout")) {
             hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        }
+        if (!config.poolOverrides().containsKey("minimumIdle")) {
+            // With idle connections to keep, HikariCP's adder keeps trying through an outage, backing off to 5 s
+            // between attempts, and may be asleep when the server is back. Without, it tries only while a writer
+            // waits, starting again at 10 ms: writing resumes within about a second of the server accepting
+            // connections. Each lane holds its connection while it works, so none is opened per batch.
+            hikari.setMinimumIdle(0);
         }
         // An integer from validated config, not user text: safe to splice.
         hikari.setConnectionInitSql(
