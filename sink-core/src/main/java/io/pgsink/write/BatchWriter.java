@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,9 @@ public final class BatchWriter implements AutoCloseable {
     private final FailurePolicy policy;
     private final DriftDetector drift;
     private Session session;
+    private int sessionGeneration;
+    // The schema generation the batch being written was decoded by (see TargetTable.generation()).
+    private int batchGeneration;
     private long retried;
     // When this batch first met a foreign key without its parent (policy.nowMillis()), or -1.
     private long parentWaitSince = -1;
@@ -103,10 +107,10 @@ public final class BatchWriter implements AutoCloseable {
             throws FatalWriteException, InterruptedException {
         long retriesBefore = retried;
         List<SinkRecord> records = batch.records();
-        List<Rejection> rejections = new ArrayList<>();
-        for (Map.Entry<Integer, DecodeException> failure : prepared.failures().entrySet()) {
-            rejections.add(decodeRejection(records.get(failure.getKey()), failure.getValue()));
-        }
+        prepared = table.current(records, prepared); // [schema] read the catalog again if the batch suggests so
+        batchGeneration = table.generationOf(prepared);
+        List<Rejection> decodeRejections = decodeRejections(records, prepared, i -> true);
+        List<Rejection> rejections = new ArrayList<>(decodeRejections);
         this.moved = moved;
         this.records = records;
         this.settled = new BitSet(records.size());
@@ -126,6 +130,16 @@ public final class BatchWriter implements AutoCloseable {
                                     + " was rolled back and their records are left to the new owner",
                             gone);
                     remaining = remaining.select(i ->
+                            !settled.get(i) && !gone.contains(records.get(i).partitionRef()));
+                } catch (SchemaChangedException e) {
+                    // [schema] what is not written yet is decoded again, by the new columns
+                    rejections.removeAll(decodeRejections);
+                    prepared = table.current(records, prepared);
+                    batchGeneration = table.generationOf(prepared);
+                    decodeRejections = decodeRejections(records, prepared, i -> !settled.get(i));
+                    rejections.addAll(decodeRejections);
+                    Set<PartitionRef> gone = lost;
+                    remaining = prepared.select(i ->
                             !settled.get(i) && !gone.contains(records.get(i).partitionRef()));
                 }
             }
@@ -219,6 +233,7 @@ public final class BatchWriter implements AutoCloseable {
                     return e;
                 }
                 if (kind == FailureKind.FATAL) {
+                    refreshSchemaAfter(e); // [schema] a missing column or table may be the cached schema's fault
                     throw new FatalWriteException(FailureDescription.of(e).withAdvice(), e);
                 }
                 if (kind == FailureKind.TRANSIENT) {
@@ -304,7 +319,11 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     private void commit(DecodedBatch batch) throws SQLException, PartitionsMovedException {
-        try (Transaction results = session().write(batch)) {
+        Session current = session();
+        if (sessionGeneration != batchGeneration) {
+            throw new SchemaChangedException(); // [schema] another lane read a new schema: decode the batch again
+        }
+        try (Transaction results = current.write(batch)) {
             results.forEachRemaining(outcome -> {});
             checkOwned(batch); // closing the results uncommitted rolls the transaction back
             results.commit();
@@ -372,11 +391,47 @@ public final class BatchWriter implements AutoCloseable {
                 attempts);
     }
 
+    /** The lane's session, opened again when the table's schema changed since it was opened. */
     private Session session() throws SQLException {
-        if (session == null) {
+        while (session == null || sessionGeneration != table.generation()) {
+            discardSession(false);
+            int generation = table.generation();
             session = table.openSession();
+            sessionGeneration = generation;
         }
         return session;
+    }
+
+    /**
+     * After a failure that may mean the cached schema is stale (a missing column or table, a type mismatch), reads
+     * the catalog again; throws {@link SchemaChangedException} when the schema is not the one the batch was
+     * decoded by, so the batch is decoded again instead of failing.
+     */
+    private void refreshSchemaAfter(SQLException e) {
+        String state = FailureDescription.of(e).sqlState();
+        if (!"42703".equals(state) && !"42P01".equals(state) && !"42804".equals(state)) {
+            return;
+        }
+        try {
+            table.refresh();
+        } catch (SQLException unreadable) {
+            e.addSuppressed(unreadable);
+            return;
+        }
+        if (table.generation() != batchGeneration) {
+            throw new SchemaChangedException();
+        }
+    }
+
+    private static List<Rejection> decodeRejections(
+            List<SinkRecord> records, DecodedBatch prepared, IntPredicate include) {
+        List<Rejection> rejections = new ArrayList<>();
+        for (Map.Entry<Integer, DecodeException> failure : prepared.failures().entrySet()) {
+            if (include.test(failure.getKey())) {
+                rejections.add(decodeRejection(records.get(failure.getKey()), failure.getValue()));
+            }
+        }
+        return rejections;
     }
 
     private void discardSession(boolean evict) {
