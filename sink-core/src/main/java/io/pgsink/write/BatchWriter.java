@@ -44,7 +44,7 @@ public final class BatchWriter implements AutoCloseable {
     private final RetryPolicy retries;
     private final WriteListener listener;
     private final FailurePolicy policy;
-    private final DriftDetector drift;
+    private DriftDetector drift; // made on first use, on the writer's thread
     private Session session;
     private int sessionGeneration;
     // The schema generation the batch being written was decoded by (see TargetTable.generation()).
@@ -72,7 +72,6 @@ public final class BatchWriter implements AutoCloseable {
         this.retries = retries;
         this.listener = listener;
         this.policy = policy;
-        this.drift = policy.driftDetector(table.name());
     }
 
     /**
@@ -273,6 +272,9 @@ public final class BatchWriter implements AutoCloseable {
      */
     private void checkDrift(List<SinkRecord> records, Set<PartitionRef> gone, List<Rejection> rejections)
             throws FatalWriteException {
+        if (drift == null) {
+            drift = policy.driftDetector(table.name());
+        }
         Map<SinkRecord, Rejection> byRecord = new IdentityHashMap<>();
         rejections.forEach(r -> byRecord.put(r.record(), r));
         for (SinkRecord record : records) {
