@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class BatchWriter implements AutoCloseable {
     private final WriteListener listener;
     private final FailurePolicy policy;
     private DriftDetector drift; // made on first use, on the writer's thread
+    private DriftTrial trial; // the drift rule while the batch is bisected
     private Session session;
     private int sessionGeneration;
     // The schema generation the batch being written was decoded by (see TargetTable.generation()).
@@ -114,6 +116,7 @@ public final class BatchWriter implements AutoCloseable {
         this.records = records;
         this.settled = new BitSet(records.size());
         this.parentWaitSince = -1;
+        this.trial = new DriftTrial(drift().copy(), byIndex(records, prepared)); // [policy]
         Set<PartitionRef> lost = Set.of();
         try {
             DecodedBatch remaining = prepared;
@@ -122,6 +125,7 @@ public final class BatchWriter implements AutoCloseable {
                     isolate(remaining, records, rejections, 1);
                     break;
                 } catch (PartitionsMovedException e) {
+                    trial.abandon();
                     lost = union(lost, e.partitions());
                     Set<PartitionRef> gone = lost;
                     LOG.warn(
@@ -132,6 +136,7 @@ public final class BatchWriter implements AutoCloseable {
                             !settled.get(i) && !gone.contains(records.get(i).partitionRef()));
                 } catch (SchemaChangedException e) {
                     // [schema] what is not written yet is decoded again, by the new columns
+                    trial.abandon();
                     rejections.removeAll(decodeRejections);
                     prepared = table.current(records, prepared);
                     batchGeneration = table.generationOf(prepared);
@@ -146,6 +151,7 @@ public final class BatchWriter implements AutoCloseable {
             this.moved = Set::of;
             this.records = null;
             this.settled = null;
+            this.trial = null;
         }
         // Partitions may also have moved while the last parts, holding none of their records, were written: their
         // rejections are the next owner's too, or they would be dead-lettered twice.
@@ -194,11 +200,14 @@ public final class BatchWriter implements AutoCloseable {
         List<Integer> indexes = batch.rowIndexes();
         if (poison == null) {
             indexes.forEach(settled::set);
+            stopIfDrift(trial.written(indexes)); // [policy]
             return;
         }
         if (indexes.size() == 1) {
-            rejections.add(sqlRejection(records.get(indexes.get(0)), poison, depth));
+            Rejection rejection = sqlRejection(records.get(indexes.get(0)), poison, depth);
+            rejections.add(rejection);
             settled.set(indexes.get(0));
+            stopIfDrift(trial.rejected(indexes.get(0), rejection)); // [policy]
             return;
         }
         int middle = indexes.size() / 2;
@@ -272,9 +281,6 @@ public final class BatchWriter implements AutoCloseable {
      */
     private void checkDrift(List<SinkRecord> records, Set<PartitionRef> gone, List<Rejection> rejections)
             throws FatalWriteException {
-        if (drift == null) {
-            drift = policy.driftDetector(table.name());
-        }
         Map<SinkRecord, Rejection> byRecord = new IdentityHashMap<>();
         rejections.forEach(r -> byRecord.put(r.record(), r));
         for (SinkRecord record : records) {
@@ -283,14 +289,30 @@ public final class BatchWriter implements AutoCloseable {
             }
             Rejection rejection = byRecord.get(record);
             if (rejection == null) {
-                drift.written();
+                drift().written();
                 continue;
             }
-            Optional<String> stop = drift.rejected(rejection);
-            if (stop.isPresent()) {
-                throw new FatalWriteException(stop.get(), null);
-            }
+            stopIfDrift(drift().rejected(rejection));
         }
+    }
+
+    private DriftDetector drift() {
+        if (drift == null) {
+            drift = policy.driftDetector(table.name());
+        }
+        return drift;
+    }
+
+    private static void stopIfDrift(Optional<String> drift) throws FatalWriteException {
+        if (drift.isPresent()) {
+            throw new FatalWriteException(drift.get(), null);
+        }
+    }
+
+    private static Map<Integer, Rejection> byIndex(List<SinkRecord> records, DecodedBatch prepared) {
+        Map<Integer, Rejection> rejections = new HashMap<>();
+        prepared.failures().forEach((i, e) -> rejections.put(i, decodeRejection(records.get(i), e)));
+        return rejections;
     }
 
     /**

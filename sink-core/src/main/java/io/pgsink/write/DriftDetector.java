@@ -42,6 +42,15 @@ final class DriftDetector {
         this.clock = clock;
     }
 
+    /** A detector in the same state, for a trial run that must not change this one. */
+    DriftDetector copy() {
+        DriftDetector copy = new DriftDetector(table, limit, clock);
+        copy.runKey = runKey;
+        copy.run = run;
+        copy.runStart = runStart;
+        return copy;
+    }
+
     /** A record of the table was written: whatever was rejected before it was not the table's fault. */
     void written() {
         run = 0;

@@ -48,6 +48,7 @@ class BatchWriterFailurePolicyTest {
     private final ManualClock clock = new ManualClock();
     private final List<String> retrying = new CopyOnWriteArrayList<>();
     private final AtomicInteger written = new AtomicInteger();
+    private final AtomicInteger splits = new AtomicInteger();
 
     private final List<BatchWriter> writers = new ArrayList<>();
 
@@ -80,7 +81,9 @@ class BatchWriterFailurePolicyTest {
                     public void committed() {}
 
                     @Override
-                    public void split() {}
+                    public void split() {
+                        splits.incrementAndGet();
+                    }
 
                     @Override
                     public void retrying(String why) {
@@ -248,6 +251,24 @@ class BatchWriterFailurePolicyTest {
                 .contains("SQLSTATE 23502")
                 .contains("column \"v\"")
                 .contains(table.toString());
+    }
+
+    @Test
+    void aBigBatchThatIsAllDriftStopsOnceTheRunIsLongEnoughNotAfterBisectingEveryRecord() throws Exception {
+        TableRef table = TestPool.createTable("id bigint PRIMARY KEY, v text NOT NULL");
+        BatchWriter writer = writer(TestPool.pool(), table, advancing(), policy(Duration.ZERO, 5));
+        List<String> values = new ArrayList<>();
+        for (int id = 0; id < 1024; id++) {
+            values.add(id < 3 ? row(id, "ok") : "{\"id\": " + id + "}");
+        }
+
+        assertThatThrownBy(() -> writer.write(batch(values)))
+                .isInstanceOf(FatalWriteException.class)
+                .hasMessageContaining("5 records in a row");
+
+        assertThat(deadLettered).isEmpty();
+        // Down the left edge to the first bad records, not 1,023 splits.
+        assertThat(splits.get()).isLessThan(40);
     }
 
     @Test
