@@ -11,11 +11,12 @@ import javax.sql.DataSource;
 public final class ConnectionPool implements AutoCloseable {
 
     /**
-     * How long a writer waits for a pooled connection before treating it as a transient failure. Short, so that a
-     * retry after an outage asks again soon: a request waits while HikariCP's connection adder backs off (up to 5 s
-     * between attempts), and the writer's next attempt starts a fresh adder.
+     * How long a writer waits for a pooled connection before treating it as a transient failure. Short, so that
+     * during an outage HikariCP's connection adder (which doubles its wait after each failed attempt, up to 5 s)
+     * gives up while the writer waits out its retry delay, and the writer's next request starts a fresh adder that
+     * tries at once; long enough to open a connection to a remote server.
      */
-    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofMillis(500);
     /** How much longer than statement_timeout the client waits on a silent socket before giving up on it. */
     private static final Duration SOCKET_GRACE = Duration.ofSeconds(30);
 

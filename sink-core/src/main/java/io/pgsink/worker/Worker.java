@@ -33,10 +33,11 @@ public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final Duration RETRY_INITIAL = Duration.ofMillis(100);
     /**
-     * The longest wait between retries of a failing write: short, since writing should resume within about a
-     * second of the database coming back, and a retry of a refused connection costs next to nothing.
+     * The longest wait between retries of a failing write (before jitter): short, since writing should resume
+     * within about a second of the database coming back, and a retry of a refused connection costs next to
+     * nothing.
      */
-    private static final Duration RETRY_MAX = Duration.ofSeconds(1);
+    private static final Duration RETRY_MAX = Duration.ofMillis(500);
     /** Where an adaptive batch size starts: small enough for low latency, grown from there under load. */
     private static final int ADAPTIVE_START = 500;
 

@@ -365,11 +365,20 @@ public final class BatchWriter implements AutoCloseable {
         retried++;
         listener.retrying("database write failing transiently (attempt " + attempt + "): " + description.message()
                 + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
-        LOG.warn(
-                "transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",
-                attempt,
-                description.sqlState(),
-                description.message());
+        // Retries come about twice a second during an outage: the first and every 20th are worth a WARN line.
+        if (attempt == 1 || attempt % 20 == 0) {
+            LOG.warn(
+                    "transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",
+                    attempt,
+                    description.sqlState(),
+                    description.message());
+        } else {
+            LOG.debug(
+                    "transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",
+                    attempt,
+                    description.sqlState(),
+                    description.message());
+        }
         if (!retries.awaitRetry(attempt, failingSince)) {
             throw new FatalWriteException(
                     "the database kept failing past write.retry.budget.ms (" + attempt
