@@ -19,6 +19,8 @@ public final class ConfigCatalog {
     public static final String KAFKA_CONSUMER_PREFIX = "kafka.consumer.";
     /** Prefix of settings passed to HikariCP, e.g. {@code postgres.pool.maximumPoolSize}. */
     public static final String POSTGRES_POOL_PREFIX = "postgres.pool.";
+    /** Prefix of SQLSTATE class overrides, e.g. {@code error.sqlstate.23503=transient}. */
+    public static final String ERROR_SQLSTATE_PREFIX = "error.sqlstate.";
 
     private static final Pattern ANY = Pattern.compile("(?s).+");
     private static final Pattern HOST_PORTS = Pattern.compile("[^\\s,]+:\\d+(\\s*,\\s*[^\\s,]+:\\d+)*");
@@ -187,6 +189,19 @@ public final class ConfigCatalog {
                     + "session timeout. auto uses the pod name (HOSTNAME) when running in Kubernetes with "
                     + "delivery.guarantee=exactly-once, whose fencing makes a duplicated id harmless, and no id "
                     + "elsewhere; none turns it off; any other value is the id.");
+    static final ConfigKey<Duration> FOREIGN_KEY_RETRY = ConfigKey.optional(
+            "error.foreign.key.retry.ms",
+            ValueType.millis(0, 600_000),
+            "5000",
+            "How long a batch that fails a foreign key (SQLSTATE 23503) is retried, waiting for the parent row to"
+                    + " arrive, before the record is dead-lettered; 0 dead-letters it at once.");
+    static final ConfigKey<Integer> DRIFT_CONSECUTIVE_REJECTIONS = ConfigKey.optional(
+            "error.drift.consecutive.rejections",
+            ValueType.integer(0, 1_000_000),
+            "20",
+            "This many rejections in a row with the same SQLSTATE and column, with no record of the table written"
+                    + " in between, stop the worker as schema drift instead of dead-lettering more; 0 turns the rule"
+                    + " off. Duplicate keys and records that are not JSON objects do not count.");
     static final ConfigKey<Integer> HTTP_PORT = ConfigKey.optional(
             "http.port",
             ValueType.integer(0, 65_535),
@@ -219,6 +234,8 @@ public final class ConfigCatalog {
             DELIVERY_GUARANTEE,
             PROGRESS_TABLE,
             GROUP_INSTANCE_ID,
+            FOREIGN_KEY_RETRY,
+            DRIFT_CONSECUTIVE_REJECTIONS,
             HTTP_PORT);
 
     private ConfigCatalog() {}

@@ -54,6 +54,9 @@ final class ConfigParser {
         DeliveryGuarantee deliveryGuarantee = value(ConfigCatalog.DELIVERY_GUARANTEE);
         String progressTable = value(ConfigCatalog.PROGRESS_TABLE);
         String groupInstanceId = value(ConfigCatalog.GROUP_INSTANCE_ID);
+        Duration foreignKeyRetry = value(ConfigCatalog.FOREIGN_KEY_RETRY);
+        Integer driftRejections = value(ConfigCatalog.DRIFT_CONSECUTIVE_REJECTIONS);
+        Map<String, String> sqlStateOverrides = ErrorSettings.overrides(properties, problems);
         Map<String, String> consumer = passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
         Map<String, String> pool = passThrough(ConfigCatalog.POSTGRES_POOL_PREFIX);
         PassThroughRules.check(consumer, pool, writeConcurrency, problems);
@@ -91,7 +94,8 @@ final class ConfigParser {
                 batchTargetLatency,
                 deliveryGuarantee,
                 progressTable,
-                groupInstanceId);
+                groupInstanceId,
+                new ErrorSettings(sqlStateOverrides, foreignKeyRetry, driftRejections));
     }
 
     private <T> T value(ConfigKey<T> key) {
@@ -115,7 +119,9 @@ final class ConfigParser {
     }
 
     private static boolean isPassThrough(String key) {
-        return isUnder(key, ConfigCatalog.KAFKA_CONSUMER_PREFIX) || isUnder(key, ConfigCatalog.POSTGRES_POOL_PREFIX);
+        return isUnder(key, ConfigCatalog.KAFKA_CONSUMER_PREFIX)
+                || isUnder(key, ConfigCatalog.POSTGRES_POOL_PREFIX)
+                || key.startsWith(ConfigCatalog.ERROR_SQLSTATE_PREFIX);
     }
 
     private static boolean isUnder(String key, String prefix) {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *   <li>{@code PGSINK_KAFKA_CONSUMER_MAX_POLL_RECORDS} is {@code kafka.consumer.max.poll.records}: Kafka names are
  *       dotted lower case;
  *   <li>{@code PGSINK_POSTGRES_POOL_MAXIMUM_POOL_SIZE} is {@code postgres.pool.maximumPoolSize}: HikariCP names
- *       are lowerCamelCase.
+ *       are lowerCamelCase;
+ *   <li>{@code PGSINK_ERROR_SQLSTATE_23503} is {@code error.sqlstate.23503}.
  * </ul>
  *
  * A {@code PGSINK_} variable that maps to none of these keeps its own name as the key, so parsing reports it as
@@ -42,6 +43,7 @@ final class EnvironmentOverrides {
 
     private static final String CONSUMER_PREFIX = envPrefix(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
     private static final String POOL_PREFIX = envPrefix(ConfigCatalog.POSTGRES_POOL_PREFIX);
+    private static final String SQLSTATE_PREFIX = envPrefix(ConfigCatalog.ERROR_SQLSTATE_PREFIX);
 
     private EnvironmentOverrides() {}
 
@@ -68,6 +70,10 @@ final class EnvironmentOverrides {
         if (!consumerSetting.isEmpty()) {
             return ConfigCatalog.KAFKA_CONSUMER_PREFIX
                     + consumerSetting.toLowerCase(Locale.ROOT).replace('_', '.');
+        }
+        String sqlState = suffix(variable, SQLSTATE_PREFIX);
+        if (!sqlState.isEmpty()) {
+            return ConfigCatalog.ERROR_SQLSTATE_PREFIX + sqlState; // SQLSTATEs are upper case already
         }
         String poolSetting = suffix(variable, POOL_PREFIX);
         if (!poolSetting.isEmpty()) {

@@ -54,7 +54,15 @@ final class ReferenceDoc {
                 .append("known name when one is close, so a typo cannot leave the default in force.\n")
                 .append("\n`postgres.pool.")
                 .append(PassThroughRules.POOL_SIZE)
-                .append("`, when set, must be at least `write.concurrency`.\n");
+                .append("`, when set, must be at least `write.concurrency`.\n")
+                .append("\n## Failure class overrides\n\n")
+                .append("- `")
+                .append(ConfigCatalog.ERROR_SQLSTATE_PREFIX)
+                .append("<SQLSTATE>`: `transient`, `poison` or `fatal`; classes that SQLSTATE so instead of pgsink's ")
+                .append("own table (see operations.md, \"Failure classes\"), e.g. `")
+                .append(ConfigCatalog.ERROR_SQLSTATE_PREFIX)
+                .append("P0004=poison`. From the environment, `PGSINK_ERROR_SQLSTATE_P0004`. The code must be five ")
+                .append("digits or upper-case letters.\n");
         return doc.toString();
     }
 

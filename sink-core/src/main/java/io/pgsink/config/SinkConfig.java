@@ -44,7 +44,8 @@ public record SinkConfig(
         Duration batchTargetLatency,
         DeliveryGuarantee deliveryGuarantee,
         String progressTable,
-        String groupInstanceId) {
+        String groupInstanceId,
+        ErrorSettings errors) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
@@ -75,6 +76,9 @@ public record SinkConfig(
         ConfigCatalog.DELIVERY_GUARANTEE.check(deliveryGuarantee, problems);
         ConfigCatalog.PROGRESS_TABLE.check(progressTable, problems);
         ConfigCatalog.GROUP_INSTANCE_ID.check(groupInstanceId, problems);
+        if (errors == null) {
+            problems.add("error.*: missing; pass ErrorSettings.defaults() when nothing is overridden");
+        }
         checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
         if (consumerOverrides != null) {
             checkWaitsFitPollInterval(shutdownTimeout, consumerOverrides, problems);
@@ -144,7 +148,8 @@ public record SinkConfig(
                 + ", deadLetterTimeout=" + deadLetterTimeout + ", statementTimeout=" + statementTimeout
                 + ", retryBudget=" + retryBudget + ", httpPort=" + httpPort
                 + ", batchTargetLatency=" + batchTargetLatency + ", deliveryGuarantee=" + deliveryGuarantee
-                + ", progressTable=" + progressTable + ", groupInstanceId=" + groupInstanceId + "]";
+                + ", progressTable=" + progressTable + ", groupInstanceId=" + groupInstanceId
+                + ", errors=" + errors + "]";
     }
 
     /**

@@ -24,6 +24,15 @@ public final class DeadLetterHeaders {
     public static final String MESSAGE = PREFIX + "message";
     public static final String ATTEMPTS = PREFIX + "attempts";
     public static final String WORKER = PREFIX + "worker";
+    /**
+     * The dead letter's stable identity, {@code <group>/<topic>/<partition>/<offset>}: the same record rejected
+     * twice (a batch replayed after a crash) carries the same id, so a reader can drop the duplicate.
+     */
+    public static final String ID = PREFIX + "id";
+    /** {@code true} when the broker refused the record's size and the value was left out; absent otherwise. */
+    public static final String VALUE_OMITTED = PREFIX + "value.omitted";
+    /** The size in bytes of the value that was left out; read it again from the source topic's coordinates. */
+    public static final String VALUE_SIZE = PREFIX + "value.size";
 
     private final String group;
     private final String workerId;
@@ -36,6 +45,10 @@ public final class DeadLetterHeaders {
     /** The pgsink headers for one rejection, in a stable order; absent facts are left out. */
     Map<String, String> describe(Rejection r) {
         Map<String, String> h = new LinkedHashMap<>();
+        h.put(
+                ID,
+                group + "/" + r.record().topic() + "/" + r.record().partition() + "/"
+                        + r.record().offset());
         h.put(TOPIC, r.record().topic());
         h.put(PARTITION, Integer.toString(r.record().partition()));
         h.put(OFFSET, Long.toString(r.record().offset()));
@@ -50,6 +63,16 @@ public final class DeadLetterHeaders {
         h.put(MESSAGE, r.reason());
         h.put(ATTEMPTS, Integer.toString(r.attempts()));
         h.put(WORKER, workerId);
+        return h;
+    }
+
+    /** {@link #describe}, for a dead letter sent without its value because the broker refused its size. */
+    Map<String, String> describeWithoutValue(Rejection r) {
+        Map<String, String> h = describe(r);
+        h.put(VALUE_OMITTED, "true");
+        h.put(
+                VALUE_SIZE,
+                Integer.toString(r.record().value() == null ? 0 : r.record().value().length));
         return h;
     }
 

@@ -23,6 +23,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Maps a JSON object's top-level fields to the table's columns of the same name. Schemaless: the table's catalog
@@ -64,14 +65,28 @@ public final class RowDecoder {
     private final TableSchema schema;
     private final List<Column> requiredColumns;
     private final boolean rejectUnknownFields;
+    private final Consumer<String> unknownFields;
 
     /**
      * @param requiredColumns columns every record must set to a non-null value (the conflict key in upsert mode)
      */
     public RowDecoder(TableSchema schema, List<Column> requiredColumns, boolean rejectUnknownFields) {
+        this(schema, requiredColumns, rejectUnknownFields, name -> {});
+    }
+
+    /**
+     * @param unknownFields told the name of each field that has no column and is ignored, once per record and
+     *     field, on the decoding thread: a sign that the table may have gained the column since its schema was read
+     */
+    public RowDecoder(
+            TableSchema schema,
+            List<Column> requiredColumns,
+            boolean rejectUnknownFields,
+            Consumer<String> unknownFields) {
         this.schema = schema;
         this.requiredColumns = List.copyOf(requiredColumns);
         this.rejectUnknownFields = rejectUnknownFields;
+        this.unknownFields = unknownFields;
     }
 
     /**
@@ -116,11 +131,13 @@ public final class RowDecoder {
                 Column column = schema.column(name).orElse(null);
                 if (column == null) {
                     if (rejectUnknownFields) {
+                        // Names the field as the column it lacks, so a run of them counts as drift.
                         throw new DecodeException(
-                                null,
+                                name,
                                 "field \"" + name + "\" has no column in table " + schema.table()
                                         + " (input.unknown.fields=reject)");
                     }
+                    unknownFields.accept(name);
                     parser.skipChildren();
                     continue;
                 }

@@ -39,6 +39,12 @@ public final class RetryPolicy {
         return clock.millis();
     }
 
+    /** Waits the delay before retry number {@code attempt}, but no longer than {@code atMost}, whatever the budget. */
+    public void pause(int attempt, Duration atMost) throws InterruptedException {
+        Duration delay = delay(attempt);
+        sleeper.sleep(delay.compareTo(atMost) < 0 ? delay : atMost);
+    }
+
     /**
      * Waits before retry number {@code attempt}, unless the budget is spent: returns false then, without waiting.
      *

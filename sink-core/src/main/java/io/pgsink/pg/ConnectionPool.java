@@ -10,8 +10,13 @@ import javax.sql.DataSource;
 /** The worker's HikariCP pool: one connection per writer lane plus one, configured for pgsink's needs. */
 public final class ConnectionPool implements AutoCloseable {
 
-    /** How long a writer waits for a pooled connection before treating it as a transient failure. */
-    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a writer waits for a pooled connection before treating it as a transient failure. Short, so that
+     * during an outage HikariCP's connection adder (which doubles its wait after each failed attempt, up to 5 s)
+     * gives up while the writer waits out its retry delay, and the writer's next request starts a fresh adder that
+     * tries at once; long enough to open a connection to a remote server.
+     */
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofMillis(500);
     /** How much longer than statement_timeout the client waits on a silent socket before giving up on it. */
     private static final Duration SOCKET_GRACE = Duration.ofSeconds(30);
 
@@ -48,6 +53,13 @@ public final class ConnectionPool implements AutoCloseable {
         }
         if (!config.poolOverrides().containsKey("connectionTimeout")) {
             hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        }
+        if (!config.poolOverrides().containsKey("minimumIdle")) {
+            // With idle connections to keep, HikariCP's adder keeps trying through an outage, backing off to 5 s
+            // between attempts, and may be asleep when the server is back. Without, it tries only while a writer
+            // waits, starting again at 10 ms: writing resumes within about a second of the server accepting
+            // connections. Each lane holds its connection while it works, so none is opened per batch.
+            hikari.setMinimumIdle(0);
         }
         // An integer from validated config, not user text: safe to splice.
         hikari.setConnectionInitSql(

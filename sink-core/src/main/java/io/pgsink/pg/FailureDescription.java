@@ -13,8 +13,12 @@ import org.postgresql.util.ServerErrorMessage;
 public record FailureDescription(String sqlState, String message, String table, String column, String constraint) {
 
     public static FailureDescription of(Throwable failure) {
-        String state = FailureClassifier.sqlState(failure);
         ServerErrorMessage server = serverMessage(failure);
+        // The server's own SQLSTATE (57P01: terminated by an administrator) says more than the one pgjdbc gives the
+        // broken connection it left behind (08006).
+        String state = server != null && server.getSQLState() != null
+                ? server.getSQLState()
+                : FailureClassifier.sqlState(failure);
         if (server != null) {
             return new FailureDescription(
                     state, server.getMessage(), server.getTable(), server.getColumn(), server.getConstraint());

@@ -16,17 +16,27 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes decoded records into one table. Reads the table's columns once at start, checks the key columns, then
+ * Writes decoded records into one table. Reads the table's columns at start, checks the key columns, then
  * decodes records ({@link #decode}) and opens {@link Session}s on pooled connections. Thread safe.
+ *
+ * <p>The table may change while the worker runs. The catalog is read again when decoding shows signs of it
+ * ({@link SchemaWatch}: a field without a column, a value that fails its column's type; see {@link #current}) and
+ * when the database reports a missing column or table or a type mismatch ({@link #refresh}). Each reading that
+ * finds a difference is a new {@linkplain #generation() generation}: a batch is decoded by one generation and must
+ * be written by a session of the same one, since both number the columns.
  */
 public final class TargetTable {
 
@@ -44,10 +54,20 @@ public final class TargetTable {
             + " FROM pg_class c WHERE c.oid = to_regclass(?)";
 
     private final DataSource dataSource;
-    private final List<Column> keyColumns;
-    private final RowDecoder decoder;
-    private final SqlTemplates templates;
+    private final TableRef tableRef;
+    private final WriteMode mode;
+    private final UnknownFieldPolicy unknownFields;
     private final WriteMethod method;
+    private final boolean directCopy;
+    private final SchemaWatch watch = new SchemaWatch(Clock.systemUTC());
+    // Which generation decoded a batch, so that it is written by a session of the same one (weak: batches are
+    // dropped once written; identity: a DecodedBatch is a value of its own).
+    private final Map<DecodedBatch, Integer> decodedBy = Collections.synchronizedMap(new WeakHashMap<>());
+    private volatile Generation current;
+
+    /** One reading of the catalog, and what is built from it. */
+    private record Generation(
+            int number, TableSchema schema, List<Column> keyColumns, RowDecoder decoder, SqlTemplates templates) {}
 
     private TargetTable(
             DataSource dataSource,
@@ -58,11 +78,22 @@ public final class TargetTable {
             WriteMethod method,
             boolean directCopy) {
         this.dataSource = dataSource;
-        this.keyColumns = keyColumns;
+        this.tableRef = schema.table();
+        this.mode = mode;
+        this.unknownFields = unknownFields;
         this.method = method;
-        this.decoder = new RowDecoder(
-                schema, mode == WriteMode.UPSERT ? keyColumns : List.of(), unknownFields == UnknownFieldPolicy.REJECT);
-        this.templates = new SqlTemplates(schema, mode, keyColumns, directCopy);
+        this.directCopy = directCopy;
+        this.current = generation(1, schema, keyColumns);
+    }
+
+    private Generation generation(int number, TableSchema schema, List<Column> keyColumns) {
+        RowDecoder decoder = new RowDecoder(
+                schema,
+                mode == WriteMode.UPSERT ? keyColumns : List.of(),
+                unknownFields == UnknownFieldPolicy.REJECT,
+                watch::unknownField);
+        return new Generation(
+                number, schema, keyColumns, decoder, new SqlTemplates(schema, mode, keyColumns, directCopy));
     }
 
     /**
@@ -83,12 +114,7 @@ public final class TargetTable {
         try (Connection connection = dataSource.getConnection()) {
             TableSchema schema = Catalog.load(connection, table);
             List<String> names = keyNames.isEmpty() ? schema.primaryKey() : keyNames;
-            List<Column> keys = new ArrayList<>();
-            for (String name : names) {
-                keys.add(schema.column(name)
-                        .orElseThrow(() -> new SchemaException("key column \"" + name + "\" does not exist in table "
-                                + table + ": fix key.columns or add the column")));
-            }
+            List<Column> keys = keyColumns(schema, names);
             for (Column key : keys) {
                 if (mode == WriteMode.UPSERT && key.identityAlways()) {
                     throw new SchemaException("key column \"" + key.name() + "\" of table " + table + " is GENERATED"
@@ -113,6 +139,16 @@ public final class TargetTable {
             }
             return new TargetTable(dataSource, schema, mode, keys, unknownFields, method, directCopy);
         }
+    }
+
+    private static List<Column> keyColumns(TableSchema schema, List<String> names) {
+        List<Column> keys = new ArrayList<>();
+        for (String name : names) {
+            keys.add(schema.column(name)
+                    .orElseThrow(() -> new SchemaException("key column \"" + name + "\" does not exist in table "
+                            + schema.table() + ": fix key.columns or add the column")));
+        }
+        return keys;
     }
 
     /**
@@ -159,19 +195,89 @@ public final class TargetTable {
 
     /** Decodes a batch against this table's columns (see {@link DecodedBatch} for repeated keys). */
     public DecodedBatch decode(List<SinkRecord> records) {
-        return decoder.decode(records);
+        Generation g = current;
+        DecodedBatch decoded = g.decoder().decode(records);
+        decodedBy.put(decoded, g.number());
+        return decoded;
+    }
+
+    /**
+     * The batch as the table's current columns decode it: reads the catalog first when decoding showed signs that
+     * the table changed (see {@link SchemaWatch}), and decodes the records again when {@code prepared} was decoded
+     * by an older generation. A failed catalog read is logged and tried again with the next batch.
+     */
+    public DecodedBatch current(List<SinkRecord> records, DecodedBatch prepared) {
+        prepared.failures().values().stream()
+                .filter(e -> e.column() != null)
+                .forEach(e -> watch.failedColumn(e.column()));
+        if (watch.due()) {
+            try {
+                refresh();
+            } catch (SQLException e) {
+                watch.refreshFailed();
+                LOG.warn(
+                        "cannot read the schema of table {} again (SQLSTATE {}): {}",
+                        tableRef,
+                        e.getSQLState(),
+                        FailureDescription.of(e).message());
+            }
+        }
+        return generationOf(prepared) == current.number() ? prepared : decode(records);
+    }
+
+    /** Which generation decoded the batch; 0 if this table did not. */
+    public int generationOf(DecodedBatch batch) {
+        return decodedBy.getOrDefault(batch, 0);
+    }
+
+    /** The current generation: 1 at start, one more for each reading of the catalog that found a change. */
+    public int generation() {
+        return current.number();
+    }
+
+    /**
+     * Reads the catalog again and, when the table changed, makes the new schema current (logged at INFO). Batches
+     * decoded by the old one must be decoded again ({@link #current}), sessions opened again.
+     *
+     * @return whether the schema changed
+     */
+    public synchronized boolean refresh() throws SQLException {
+        watch.refreshing();
+        Generation old = current;
+        TableSchema schema;
+        try (Connection connection = dataSource.getConnection()) {
+            schema = Catalog.load(connection, tableRef);
+        } catch (SchemaException e) {
+            LOG.debug("table {} cannot be read again: {}", tableRef, e.getMessage());
+            return false; // the write fails as it would have, and says why
+        }
+        String changes = SchemaChanges.describe(old.schema(), schema);
+        if (changes.isEmpty()) {
+            return false;
+        }
+        List<Column> keys;
+        try {
+            keys = keyColumns(
+                    schema, old.keyColumns().stream().map(Column::name).toList());
+        } catch (SchemaException e) {
+            LOG.warn("schema of table {} changed ({}), but {}", tableRef, changes, e.getMessage());
+            return false;
+        }
+        current = generation(old.number() + 1, schema, keys);
+        LOG.info("schema of table {} changed: {}", tableRef, changes);
+        return true;
     }
 
     /** Whether upserts try a plain COPY for new keys first (see {@link #directCopyIsAnUpsert}). */
     boolean triesDirectCopy() {
-        return templates.triesDirectCopy();
+        return current.templates().triesDirectCopy();
     }
 
-    /** Opens a session on a pooled connection; close it to return the connection. */
+    /** Opens a session, by the current generation, on a pooled connection; close it to return the connection. */
     public Session openSession() throws SQLException {
         Connection connection = dataSource.getConnection();
         try {
-            return new Session(connection, templates, method);
+            return new Session(connection, current.templates(), method);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
@@ -213,9 +319,14 @@ public final class TargetTable {
         }
     }
 
+    /** The table's name as configured, for messages. */
+    public String name() {
+        return tableRef.toString();
+    }
+
     /** The key columns in use, for messages. */
     public String keyDescription() {
-        return keyColumns.stream().map(Column::name).collect(Collectors.joining(", ", "(", ")"));
+        return current.keyColumns().stream().map(Column::name).collect(Collectors.joining(", ", "(", ")"));
     }
 
     /**

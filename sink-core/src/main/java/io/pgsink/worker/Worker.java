@@ -12,6 +12,7 @@ import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.write.BatchWriter;
+import io.pgsink.write.FailurePolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,12 @@ public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final Duration RETRY_INITIAL = Duration.ofMillis(100);
-    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+    /**
+     * The longest wait between retries of a failing write (before jitter): short, since writing should resume
+     * within about a second of the database coming back, and a retry of a refused connection costs next to
+     * nothing.
+     */
+    private static final Duration RETRY_MAX = Duration.ofMillis(500);
     /** Where an adaptive batch size starts: small enough for low latency, grown from there under load. */
     private static final int ADAPTIVE_START = 500;
 
@@ -177,6 +183,7 @@ public final class Worker implements AutoCloseable {
                         new RetryPolicy(
                                 RETRY_INITIAL, RETRY_MAX, config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()),
                         counters.listener(health.lane(i)),
+                        FailurePolicy.of(config.errors(), Clock.systemUTC()),
                         resources.progress());
                 lanes.add(new Lane(i, batcher, writer, completions, health, ownership));
             }

@@ -4,6 +4,7 @@ import io.pgsink.batch.Batch;
 import io.pgsink.deadletter.Rejection;
 import io.pgsink.decode.DecodeException;
 import io.pgsink.decode.DecodedBatch;
+import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
@@ -16,6 +17,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One batch on its way into the table, across the attempts a {@link BatchWriter} makes: which of its partitions
@@ -29,19 +31,71 @@ final class BatchAttempt {
     private final Batch batch;
     private final List<SinkRecord> records;
     private final Fence fence;
-    private final List<Rejection> decodeRejections = new ArrayList<>();
+    private final Map<Integer, Rejection> decodeRejections = new TreeMap<>();
     private final Set<SinkRecord> deadLettered = Collections.newSetFromMap(new IdentityHashMap<>());
+    private DecodedBatch decoded;
     private DecodedBatch rows;
     private Set<PartitionRef> gone = Set.of();
+    private int timeouts;
+    private long parentWaitSince = -1;
 
     BatchAttempt(Batch batch, DecodedBatch decoded, Fence fence) {
         this.batch = batch;
         this.records = batch.records();
         this.fence = fence;
-        this.rows = decoded;
-        for (Map.Entry<Integer, DecodeException> failure : decoded.failures().entrySet()) {
-            decodeRejections.add(BatchWriter.decodeRejection(records.get(failure.getKey()), failure.getValue()));
+        decodedAgain(decoded);
+    }
+
+    /** The batch as decoded (all of it), by the schema generation that decoded it. */
+    DecodedBatch decoded() {
+        return decoded;
+    }
+
+    /** The batch was decoded again (the table's schema changed); nothing of it had committed. */
+    void decodedAgain(DecodedBatch again) {
+        decoded = again;
+        Set<PartitionRef> left = gone;
+        rows = left.isEmpty()
+                ? again
+                : again.select(i -> !left.contains(records.get(i).partitionRef()));
+        decodeRejections.clear();
+        for (Map.Entry<Integer, DecodeException> failure : again.failures().entrySet()) {
+            decodeRejections.put(
+                    failure.getKey(), BatchWriter.decodeRejection(records.get(failure.getKey()), failure.getValue()));
         }
+    }
+
+    /** Records that cannot be decoded, by batch index, for the drift trial. */
+    Map<Integer, Rejection> decodeRejectionsByIndex() {
+        return decodeRejections;
+    }
+
+    /** A transaction of this batch hit statement_timeout. */
+    void timedOut() {
+        timeouts++;
+    }
+
+    /** Whether parts that time out are split from now on, like poison, instead of retried unchanged. */
+    boolean splitsTimeouts() {
+        return timeouts >= FailurePolicy.TIMEOUTS_BEFORE_SPLIT;
+    }
+
+    /**
+     * A part failed a foreign key (23503): waits for the parent row to arrive, as long as the batch's first such
+     * failure is less than {@code error.foreign.key.retry.ms} ago; returns false, without waiting, once it is not.
+     */
+    boolean awaitParent(FailurePolicy policy, RetryPolicy retries, int attempt, WriteListener listener)
+            throws InterruptedException {
+        long now = policy.nowMillis();
+        parentWaitSince = parentWaitSince < 0 ? now : parentWaitSince;
+        long left = policy.foreignKeyRetry().toMillis() - (now - parentWaitSince);
+        if (left <= 0) {
+            return false;
+        }
+        listener.retrying("a record's foreign key has no parent row yet (SQLSTATE 23503); waiting up to "
+                + policy.foreignKeyRetry().toMillis() + " ms for it before dead-lettering the record");
+        retries.pause(attempt, Duration.ofMillis(left));
+        return true;
     }
 
     Fence fence() {
@@ -107,7 +161,14 @@ final class BatchAttempt {
 
     /** Records that cannot be decoded, of partitions still owned. */
     List<Rejection> decodeRejections() {
-        return owned(decodeRejections);
+        return owned(new ArrayList<>(decodeRejections.values()));
+    }
+
+    /** The records of partitions still owned, in the order they were read. */
+    List<SinkRecord> ownedRecords() {
+        return gone.isEmpty()
+                ? records
+                : records.stream().filter(r -> !gone.contains(r.partitionRef())).toList();
     }
 
     /** Of {@code rejections}, those of owned partitions the dead-letter topic has not acknowledged yet. */

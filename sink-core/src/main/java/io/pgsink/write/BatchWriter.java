@@ -6,7 +6,6 @@ import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.Rejection;
 import io.pgsink.decode.DecodeException;
 import io.pgsink.decode.DecodedBatch;
-import io.pgsink.error.FailureClassifier;
 import io.pgsink.error.FailureKind;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.model.PartitionRef;
@@ -19,6 +18,7 @@ import io.pgsink.pg.TargetTable;
 import io.pgsink.pg.Transaction;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,34 +41,59 @@ import org.slf4j.LoggerFactory;
 public final class BatchWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
-    /** A batch at least this large whose every record is poison points at the schema, not at the data. */
-    static final int ALL_POISON_MIN_RECORDS = 10;
-
     private final TargetTable table;
     private final DeadLetterSink deadLetters;
     private final RetryPolicy retries;
     private final WriteListener listener;
+    private final FailurePolicy policy;
     private final ProgressStore progress;
     private final UnknownCommit unknownCommit;
+    private DriftDetector drift; // made on first use, on the writer's thread; moves on only when a batch commits
     private Session session;
+    private int sessionGeneration;
     private long retried;
 
-    /** A writer without a progress table: at-least-once. */
+    /** A writer with the default failure policy and no progress table (at-least-once). */
     public BatchWriter(TargetTable table, DeadLetterSink deadLetters, RetryPolicy retries, WriteListener listener) {
-        this(table, deadLetters, retries, listener, null);
+        this(table, deadLetters, retries, listener, FailurePolicy.defaults(), null);
     }
 
-    /** @param progress the progress table (exactly-once), or null for at-least-once */
+    /** A writer with the default failure policy. */
     public BatchWriter(
             TargetTable table,
             DeadLetterSink deadLetters,
             RetryPolicy retries,
             WriteListener listener,
             ProgressStore progress) {
+        this(table, deadLetters, retries, listener, FailurePolicy.defaults(), progress);
+    }
+
+    /** A writer without a progress table (at-least-once). */
+    public BatchWriter(
+            TargetTable table,
+            DeadLetterSink deadLetters,
+            RetryPolicy retries,
+            WriteListener listener,
+            FailurePolicy policy) {
+        this(table, deadLetters, retries, listener, policy, null);
+    }
+
+    /**
+     * @param policy the operators' failure settings: SQLSTATE overrides, the foreign-key wait, the drift rule
+     * @param progress the progress table (exactly-once), or null for at-least-once
+     */
+    public BatchWriter(
+            TargetTable table,
+            DeadLetterSink deadLetters,
+            RetryPolicy retries,
+            WriteListener listener,
+            FailurePolicy policy,
+            ProgressStore progress) {
         this.table = table;
         this.deadLetters = deadLetters;
         this.retries = retries;
         this.listener = listener;
+        this.policy = policy;
         this.progress = progress;
         this.unknownCommit = new UnknownCommit(table, progress);
     }
@@ -119,7 +144,8 @@ public final class BatchWriter implements AutoCloseable {
     public Written write(Batch batch, DecodedBatch decoded, Fence fence)
             throws FatalWriteException, InterruptedException {
         long retriesBefore = retried;
-        BatchAttempt attempt = new BatchAttempt(batch, decoded, fence);
+        // [schema] read the catalog again first if the batch suggests the table changed
+        BatchAttempt attempt = new BatchAttempt(batch, table.current(batch.records(), decoded), fence);
         long failingSince = 0;
         for (int failures = 0; ; ) {
             attempt.dropMoved(fence.moved().get());
@@ -133,6 +159,9 @@ public final class BatchWriter implements AutoCloseable {
             } catch (PartitionsMovedException e) {
                 attempt.dropMoved(e.partitions());
                 logMoved(e.partitions());
+            } catch (SchemaChangedException e) {
+                // [schema] nothing of the batch committed: decode it again, by the new columns
+                attempt.decodedAgain(table.current(attempt.records(), attempt.decoded()));
             } catch (CommitUnknownException e) {
                 failingSince = failures++ == 0 ? retries.nowMillis() : failingSince;
                 if (resolve(e, attempt, failures, failingSince)) {
@@ -141,10 +170,17 @@ public final class BatchWriter implements AutoCloseable {
                     break;
                 }
             } catch (SQLException e) {
-                FailureKind kind = FailureClassifier.classify(e);
+                FailureKind kind = policy.kindOf(e);
                 if (kind == FailureKind.FATAL || kind == FailureKind.POISON) {
                     // Poison outside a savepoint: a deferred constraint failing at COMMIT, which no part isolates.
+                    if (refreshedSchemaAfter(e)) {
+                        attempt.decodedAgain(table.current(attempt.records(), attempt.decoded()));
+                        continue;
+                    }
                     throw new FatalWriteException(FailureDescription.of(e).withAdvice(), e);
+                }
+                if (FailurePolicy.isTimeout(e)) {
+                    attempt.timedOut(); // a part that keeps timing out is split from then on
                 }
                 failingSince = failures++ == 0 ? retries.nowMillis() : failingSince;
                 retryLater(e, failures, failingSince);
@@ -157,11 +193,19 @@ public final class BatchWriter implements AutoCloseable {
     /** One transaction: every row that can be written, dead letters acknowledged, progress moved, COMMIT. */
     private void writeOnce(BatchAttempt attempt)
             throws SQLException, PartitionsMovedException, FatalWriteException, InterruptedException {
-        try (Transaction transaction = session().begin(attempt.rows())) {
+        Session current = session();
+        if (sessionGeneration != table.generationOf(attempt.decoded())) {
+            throw new SchemaChangedException(); // [schema] another lane read a new schema: decode the batch again
+        }
+        try (Transaction transaction = current.begin(attempt.rows())) {
             List<Rejection> found = new ArrayList<>(attempt.decodeRejections());
-            isolate(transaction, attempt.rows(), attempt.records(), found, 1);
+            DriftTrial trial = new DriftTrial(drift().copy(), attempt.decodeRejectionsByIndex());
+            isolate(new Part(transaction, attempt, trial), attempt.rows(), found, 1);
             attempt.checkOwned();
-            deadLetter(attempt.size(), attempt.notYetDeadLettered(found));
+            // [policy] the drift rule, on a copy the lane keeps only if this transaction commits; it throws before
+            // anything of the batch is dead-lettered, so the topic never takes the run's last record
+            DriftDetector afterBatch = checkDrift(attempt, found);
+            deadLetter(attempt.notYetDeadLettered(found));
             attempt.deadLettered(found);
             if (progress != null) {
                 Set<PartitionRef> moved = progress.advance(
@@ -172,9 +216,13 @@ public final class BatchWriter implements AutoCloseable {
             }
             attempt.checkOwnedBeforeCommit(retries.sleeper());
             transaction.commit();
+            drift = afterBatch;
         }
         listener.committed();
     }
+
+    /** What bisection works within: the transaction, the batch, and the drift trial fed as parts settle. */
+    private record Part(Transaction transaction, BatchAttempt attempt, DriftTrial trial) {}
 
     private void logMoved(Set<PartitionRef> partitions) {
         LOG.warn(
@@ -185,34 +233,114 @@ public final class BatchWriter implements AutoCloseable {
 
     /**
      * Bisection under savepoints: about k·log2(n) part writes to find k bad records among n, all in the one
-     * transaction. Anything but poison is thrown, for the whole transaction to be rolled back and retried.
+     * transaction. Anything but poison is thrown, for the whole transaction to be rolled back and retried, except
+     * a foreign key whose parent may still arrive (the part waits and is written again, up to
+     * {@code error.foreign.key.retry.ms} per batch) and a statement timeout that keeps recurring (split like poison).
      */
-    private void isolate(
-            Transaction transaction, DecodedBatch part, List<SinkRecord> records, List<Rejection> rejections, int depth)
-            throws SQLException {
+    private void isolate(Part p, DecodedBatch part, List<Rejection> rejections, int depth)
+            throws SQLException, FatalWriteException, InterruptedException {
         List<Integer> indexes = part.rowIndexes();
         if (indexes.isEmpty()) {
             return;
         }
+        SQLException failure;
+        for (int waits = 1; ; waits++) {
+            failure = writePart(p, part);
+            if (failure == null) {
+                stopIfDrift(p.trial().written(indexes)); // [policy]
+                return;
+            }
+            if (!(policy.waitsForParent(failure) && p.attempt().awaitParent(policy, retries, waits, listener))) {
+                break;
+            }
+            retried++;
+        }
+        if (indexes.size() == 1) {
+            Rejection rejection = sqlRejection(p.attempt().records().get(indexes.get(0)), failure, depth);
+            rejections.add(rejection);
+            stopIfDrift(p.trial().rejected(indexes.get(0), rejection)); // [policy]
+            return;
+        }
+        int middle = indexes.size() / 2;
+        listener.split();
+        isolate(p, part.slice(0, middle), rejections, depth + 1);
+        isolate(p, part.slice(middle, indexes.size()), rejections, depth + 1);
+    }
+
+    /**
+     * Writes a part under a savepoint; returns null when written, or the failure (rolled back to the savepoint)
+     * that makes it a candidate for splitting: poison, or a statement timeout that keeps recurring. Throws the rest.
+     */
+    private SQLException writePart(Part p, DecodedBatch part) throws SQLException {
+        Transaction transaction = p.transaction();
         Transaction.Mark mark = transaction.mark();
         try {
             transaction.write(part);
             transaction.release(mark);
-            return;
+            return null;
         } catch (SQLException e) {
-            if (FailureClassifier.classify(e) != FailureKind.POISON) {
+            FailureKind kind = policy.kindOf(e);
+            boolean split = kind == FailureKind.POISON
+                    || (kind == FailureKind.TRANSIENT
+                            && FailurePolicy.isTimeout(e)
+                            && p.attempt().splitsTimeouts());
+            if (!split) {
                 throw e;
             }
             transaction.rollbackTo(mark);
-            if (indexes.size() == 1) {
-                rejections.add(sqlRejection(records.get(indexes.get(0)), e, depth));
-                return;
+            return e;
+        }
+    }
+
+    /**
+     * The drift rule ({@link DriftDetector}) over the whole batch, in the order the records were read, on a copy
+     * of the lane's detector; throws when a rejection makes drift.
+     */
+    private DriftDetector checkDrift(BatchAttempt attempt, List<Rejection> rejections) throws FatalWriteException {
+        DriftDetector copy = drift().copy();
+        Map<SinkRecord, Rejection> byRecord = new IdentityHashMap<>();
+        rejections.forEach(r -> byRecord.put(r.record(), r));
+        for (SinkRecord record : attempt.ownedRecords()) {
+            Rejection rejection = byRecord.get(record);
+            if (rejection == null) {
+                copy.written();
+            } else {
+                stopIfDrift(copy.rejected(rejection));
             }
         }
-        int middle = indexes.size() / 2;
-        listener.split();
-        isolate(transaction, part.slice(0, middle), records, rejections, depth + 1);
-        isolate(transaction, part.slice(middle, indexes.size()), records, rejections, depth + 1);
+        return copy;
+    }
+
+    private DriftDetector drift() {
+        if (drift == null) {
+            drift = policy.driftDetector(table.name());
+        }
+        return drift;
+    }
+
+    private static void stopIfDrift(Optional<String> drift) throws FatalWriteException {
+        if (drift.isPresent()) {
+            throw new FatalWriteException(drift.get(), null);
+        }
+    }
+
+    /**
+     * After a failure that may mean the cached schema is stale (a missing column or table, a type mismatch), reads
+     * the catalog again; true when the schema is no longer the one the batch was decoded by, so the batch is
+     * decoded again instead of failing.
+     */
+    private boolean refreshedSchemaAfter(SQLException e) {
+        String state = FailureDescription.of(e).sqlState();
+        if (!"42703".equals(state) && !"42P01".equals(state) && !"42804".equals(state)) {
+            return false;
+        }
+        try {
+            table.refresh();
+        } catch (SQLException unreadable) {
+            e.addSuppressed(unreadable);
+            return false;
+        }
+        return table.generation() != sessionGeneration;
     }
 
     /**
@@ -234,7 +362,7 @@ public final class BatchWriter implements AutoCloseable {
                 }
                 last = unknown;
             } catch (SQLException e) {
-                if (FailureClassifier.classify(e) != FailureKind.TRANSIENT) {
+                if (policy.kindOf(e) != FailureKind.TRANSIENT) {
                     throw new FatalWriteException(
                             "cannot tell whether a batch committed: "
                                     + FailureDescription.of(e).withAdvice(),
@@ -255,11 +383,20 @@ public final class BatchWriter implements AutoCloseable {
         retried++;
         listener.retrying("database write failing transiently (attempt " + attempt + "): " + description.message()
                 + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
-        LOG.warn(
-                "transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",
-                attempt,
-                description.sqlState(),
-                description.message());
+        // Retries come about twice a second during an outage: the first and every 20th are worth a WARN line.
+        if (attempt == 1 || attempt % 20 == 0) {
+            LOG.warn(
+                    "transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",
+                    attempt,
+                    description.sqlState(),
+                    description.message());
+        } else {
+            LOG.debug(
+                    "transient database failure, retrying the batch (attempt {}, SQLSTATE {}): {}",
+                    attempt,
+                    description.sqlState(),
+                    description.message());
+        }
         if (!retries.awaitRetry(attempt, failingSince)) {
             throw new FatalWriteException(
                     "the database kept failing past write.retry.budget.ms (" + attempt
@@ -270,22 +407,9 @@ public final class BatchWriter implements AutoCloseable {
         }
     }
 
-    private void deadLetter(int batchSize, List<Rejection> rejections)
-            throws FatalWriteException, InterruptedException {
+    private void deadLetter(List<Rejection> rejections) throws FatalWriteException, InterruptedException {
         if (rejections.isEmpty()) {
             return;
-        }
-        // Duplicate keys do not count: in insert mode, records replayed after a crash all fail with 23505.
-        List<Rejection> notDuplicates =
-                rejections.stream().filter(r -> !"23505".equals(r.sqlState())).toList();
-        if (notDuplicates.size() == batchSize && batchSize >= ALL_POISON_MIN_RECORDS) {
-            Rejection first = notDuplicates.get(0);
-            throw new FatalWriteException(
-                    "every record of a batch of " + batchSize + " was rejected (first: "
-                            + first.reason()
-                            + "): this looks like a schema or mapping problem, not bad data; nothing was"
-                            + " dead-lettered. Fix the table or the producer and restart the worker",
-                    null);
         }
         try {
             deadLetters.send(rejections);
@@ -321,9 +445,13 @@ public final class BatchWriter implements AutoCloseable {
                 attempts);
     }
 
+    /** The lane's session, opened again when the table's schema changed since it was opened. */
     private Session session() throws SQLException {
-        if (session == null) {
+        while (session == null || sessionGeneration != table.generation()) {
+            discardSession(false);
+            int generation = table.generation();
             session = table.openSession();
+            sessionGeneration = generation;
         }
         return session;
     }

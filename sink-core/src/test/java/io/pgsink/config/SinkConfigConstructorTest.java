@@ -42,7 +42,8 @@ class SinkConfigConstructorTest {
                         Duration.ZERO,
                         DeliveryGuarantee.EXACTLY_ONCE,
                         "pgsink_progress",
-                        "auto"))
+                        "auto",
+                        ErrorSettings.defaults()))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .containsExactly(
@@ -88,7 +89,8 @@ class SinkConfigConstructorTest {
                 Duration.ofMillis(250),
                 DeliveryGuarantee.EXACTLY_ONCE,
                 "pgsink_progress",
-                "auto");
+                "auto",
+                ErrorSettings.defaults());
 
         topics.add("payments");
         consumer.clear();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,6 +43,8 @@ class FailureClassifierTest {
         "23503, POISON",
         "23P01, POISON",
         "21000, POISON",
+        "54000, POISON",
+        "P0001, POISON",
         "42703, FATAL",
         "42P01, FATAL",
         "42501, FATAL",
@@ -99,5 +102,37 @@ class FailureClassifierTest {
     void unknownFailuresAreFatal() {
         assertThat(FailureClassifier.classify(new IllegalStateException("boom")))
                 .isEqualTo(FailureKind.FATAL);
+    }
+
+    @Test
+    void anOperatorOverrideClassesItsSqlStateAndLeavesTheRestAlone() {
+        FailureClassifier classifier =
+                FailureClassifier.withOverrides(Map.of("23503", "transient", "P0001", "fatal", "42703", "poison"));
+
+        assertThat(classifier.kindOf(new SQLException("fk", "23503"))).isEqualTo(FailureKind.TRANSIENT);
+        assertThat(classifier.kindOf(new SQLException("raise", "P0001"))).isEqualTo(FailureKind.FATAL);
+        assertThat(classifier.kindOf("42703")).isEqualTo(FailureKind.POISON);
+        assertThat(classifier.kindOf(new SQLException("check", "23514"))).isEqualTo(FailureKind.POISON);
+        assertThat(classifier.kindOf(new SQLException("gone", "08006"))).isEqualTo(FailureKind.TRANSIENT);
+        assertThat(FailureClassifier.defaults().kindOf("23503")).isEqualTo(FailureKind.POISON);
+    }
+
+    @Test
+    void anOverrideAppliesToTheSqlStateBehindABatchUpdateException() {
+        BatchUpdateException batch = new BatchUpdateException("Batch entry 3 was aborted", null, 0, new int[0]);
+        batch.setNextException(new SQLException("raise", "P0001"));
+
+        assertThat(FailureClassifier.withOverrides(Map.of("P0001", "FATAL")).kindOf(batch))
+                .isEqualTo(FailureKind.FATAL);
+    }
+
+    @Test
+    void aMalformedOverrideIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> FailureClassifier.withOverrides(Map.of("2350", "poison")))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> FailureClassifier.withOverrides(Map.of("23503", "maybe")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -64,33 +64,23 @@ class DatabaseFailureIT {
     }
 
     @Test
-    void droppedColumnStopsTheWorkerWithoutDeadLetteringAndRestartWritesEverything() throws Exception {
-        SinkFixture f = new SinkFixture("drift", 2);
+    void aDroppedColumnIsNoticedWithoutARestartAndTheRestOfEachRecordWritten() throws Exception {
+        SinkFixture f = new SinkFixture("dropcolumn", 2);
         f.produce(0, 3_000, id -> 1);
         try (SinkWorker worker = SinkWorker.start(f.sinkConfig("write.mode", "upsert"))) {
             await().atMost(Duration.ofMinutes(1)).until(() -> f.committedTotal() == 3_000);
 
+            // The records still carry "amount": with input.unknown.fields=ignore, a field without a column.
             f.execute("ALTER TABLE " + f.table + " DROP COLUMN amount");
             f.produce(3_000, 5_000, id -> 1);
 
-            await().atMost(Duration.ofMinutes(1)).until(() -> worker.health().status() == Health.Status.FAILED);
-            assertThat(worker.health().detail()).contains("column \"amount\"").contains("add the column");
-            await().during(Duration.ofSeconds(2))
-                    .atMost(Duration.ofSeconds(5))
-                    .until(() -> f.committedTotal() == 3_000);
-            assertThat(worker.stats().recordsDeadLettered()).isZero();
-        }
-
-        f.execute("ALTER TABLE " + f.table + " ADD COLUMN amount numeric(14,2)");
-        try (SinkWorker worker = SinkWorker.start(f.sinkConfig("write.mode", "upsert"))) {
             await().atMost(Duration.ofMinutes(1)).until(() -> f.committedTotal() == 5_000);
+            assertThat(worker.health().status()).isEqualTo(Health.Status.RUNNING);
             assertThat(worker.stats().recordsDeadLettered()).isZero();
         }
         assertThat(f.rowCount()).isEqualTo(5_000);
-        // The first 3,000 rows lost their amounts with the column; every later record landed whole.
-        assertThat(f.queryLong(
-                        "SELECT count(*) FROM " + f.table + " WHERE id >= 3000 AND amount = (id * 7 + 1) / 100.0"))
-                .isEqualTo(2_000);
+        assertThat(f.queryLong("SELECT count(*) FROM " + f.table + " WHERE version = 1 AND payload IS NOT NULL"))
+                .isEqualTo(5_000);
     }
 
     @Test

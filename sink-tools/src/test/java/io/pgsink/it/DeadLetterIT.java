@@ -73,6 +73,8 @@ class DeadLetterIT {
             assertThat(header(r, "kind")).isEqualTo("POISON");
             assertThat(header(r, "timestamp")).isNotNull();
             assertThat(header(r, "worker")).startsWith("pgsink-");
+            assertThat(header(r, "id")).isEqualTo(f.group + "/" + f.topic + "/0/" + offset);
+            assertThat(header(r, "value.omitted")).isNull();
             assertThat(header(r, "message")).doesNotContain("far-too-long-for-ten");
         });
         assertThat(header(byOffset.get(500), "sqlstate")).isNull();
