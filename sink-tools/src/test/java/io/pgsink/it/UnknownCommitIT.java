@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * another client commits {@value #OTHER_TRANSACTIONS} transactions, so that the server hands out again transaction
  * ids that never reached its WAL: an id taken just before the crash must come back, which is what made
  * {@code txid_status} answer for the wrong transaction after a restart.
+ *
+ * <p>In those cases the COMMIT did commit. The interrupted-COMMIT cases cover the other outcome: the connection is
+ * lost during a COMMIT that never committed, and the batch must be written again, not taken for written.
  */
 class UnknownCommitIT {
 
@@ -47,6 +50,8 @@ class UnknownCommitIT {
     private static final int WITHHELD_COMMIT = 30;
     /** Transactions another client commits after the restart: more than the ids lost with the crash. */
     private static final int OTHER_TRANSACTIONS = 25;
+    /** The record whose batch's COMMIT the interrupted-COMMIT cases hold up. */
+    private static final int GATED_ID = 6_000;
     /** The crash cases' database for the worker; the test's own sessions use "postgres". */
     private static final String SINK_DATABASE = "sink";
     /** No unique key: a record written twice is a second row. */
@@ -162,6 +167,66 @@ class UnknownCommitIT {
         }
     }
 
+    @Test
+    void exactlyOnceWritesAgainABatchWhoseInterruptedCommitDidNotCommit() throws Exception {
+        interruptedCommitIsWrittenAgain("exactly-once");
+    }
+
+    @Test
+    void atLeastOnceWritesAgainABatchWhoseInterruptedCommitDidNotCommit() throws Exception {
+        interruptedCommitIsWrittenAgain("at-least-once");
+    }
+
+    /**
+     * The other outcome: the connection is lost during a COMMIT that never committed. A deferred constraint trigger
+     * makes the COMMIT of the batch holding record {@value #GATED_ID} wait for an advisory lock the test holds; the
+     * test terminates that backend while it waits, so the transaction rolls back and the worker sees its COMMIT
+     * fail without an answer. The batch must be written again: a resolver that took it for committed loses it.
+     */
+    private void interruptedCommitIsWrittenAgain(String guarantee) throws Exception {
+        SinkFixture f = new SinkFixture("uc_gate_" + guarantee.charAt(0), 2, true, NO_KEY_DDL);
+        Target target = Target.shared(f);
+        long lockKey = f.table.hashCode();
+        f.execute("CREATE FUNCTION " + f.table + "_gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " IF NEW.id = " + GATED_ID + " THEN PERFORM pg_advisory_xact_lock_shared(" + lockKey + "); END IF;"
+                + " RETURN NULL; END $$");
+        f.execute("CREATE CONSTRAINT TRIGGER gate AFTER INSERT ON " + f.table
+                + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + f.table + "_gate()");
+        f.produce(0, RECORDS, id -> 1);
+
+        try (Connection gate = target.connect();
+                PgProxy proxy = PgProxy.startFor(target.url())) {
+            run(gate, "SELECT pg_advisory_lock(" + lockKey + ")");
+            try (SinkWorker worker = SinkWorker.start(config(f, proxy, target, guarantee))) {
+                String waiting = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND application_name = 'pgsink' AND wait_event = 'advisory' AND query = 'COMMIT'";
+                await("the gated batch's COMMIT waiting for the lock")
+                        .atMost(DONE)
+                        .until(() -> queryLongs(gate, waiting).size() == 1);
+                long pid = queryLongs(gate, waiting).get(0);
+                assertThat(queryLong(gate, "SELECT count(*) FROM " + f.table + " WHERE id = " + GATED_ID))
+                        .as("the gated batch is not committed")
+                        .isZero();
+                run(gate, "SELECT pg_terminate_backend(" + pid + ")");
+                run(gate, "SELECT pg_advisory_unlock(" + lockKey + ")");
+
+                await().atMost(DONE).until(() -> f.committedTotal() == RECORDS);
+                assertThat(worker.stats().retries())
+                        .as("the worker retried to learn the outcome")
+                        .isPositive();
+                assertThat(worker.stats().recordsDeadLettered()).isZero();
+                assertThat(deadLetterTopicSize(f)).isZero();
+                assertThat(worker.health().status()).isEqualTo(Health.Status.RUNNING);
+            }
+        }
+        try (Connection c = target.connect()) {
+            assertEveryRecordExactlyOnce(c, f.table);
+            if (guarantee.equals("exactly-once")) {
+                assertThat(progressTotal(c, f.group)).isEqualTo(RECORDS);
+            }
+        }
+    }
+
     private static SinkConfig config(SinkFixture f, PgProxy proxy, Target target, String guarantee) {
         return f.sinkConfig(
                 "postgres.url", proxy.jdbcUrl(target.url()),
@@ -205,6 +270,23 @@ class UnknownCommitIT {
                 return rs.getLong(1);
             }
         }
+    }
+
+    private static void run(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static List<Long> queryLongs(Connection c, String sql) throws SQLException {
+        List<Long> values = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getLong(1));
+            }
+        }
+        return values;
     }
 
     private static long deadLetterTopicSize(SinkFixture f) throws Exception {
