@@ -50,7 +50,7 @@ final class SinkFixture {
 
     /**
      * @param deadLetterTopic whether to create the dead-letter topic (the broker does not auto-create topics)
-     * @param ddl the table's column list
+     * @param ddl the table's column list, or null to create no table (a test that writes to a database of its own)
      */
     SinkFixture(String name, int partitions, boolean deadLetterTopic, String ddl) throws SQLException {
         String suffix = name + "_" + SEQUENCE.incrementAndGet() + "_" + (System.nanoTime() % 100_000);
@@ -61,7 +61,9 @@ final class SinkFixture {
         if (deadLetterTopic) {
             services.createTopic(topic + ".dlt", 1);
         }
-        execute("CREATE TABLE " + table + " " + ddl);
+        if (ddl != null) {
+            execute("CREATE TABLE " + table + " " + ddl);
+        }
     }
 
     /** The event with this id, at this version: what a producer of account events might send. */
@@ -161,10 +163,19 @@ final class SinkFixture {
 
     /** An order-independent checksum of every value in the table, normalised as {@link #expectedChecksum}. */
     long tableChecksum() throws Exception {
+        try (Connection c = services.openConnection()) {
+            return checksum(c, "SELECT id, account, amount, at, payload, version FROM " + table);
+        }
+    }
+
+    /**
+     * The checksum of the rows a query returns, normalised as {@link #expectedChecksum}: the query selects id,
+     * account, amount, at, payload and version, in that order.
+     */
+    static long checksum(Connection c, String query) throws Exception {
         long sum = 0;
-        try (Connection c = services.openConnection();
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT id, account, amount, at, payload, version FROM " + table)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
             while (rs.next()) {
                 sum += rowHash(
                         rs.getLong(1),
