@@ -47,7 +47,12 @@ public final class GroupOffsets implements AutoCloseable {
 
     /** Connects to Kafka and, with exactly-once delivery, to the progress table (created when missing). */
     public static GroupOffsets open(SinkConfig config) {
-        GroupAdmin kafka = GroupAdmin.open(config);
+        GroupAdmin kafka;
+        try {
+            kafka = GroupAdmin.open(config);
+        } catch (IllegalStateException e) {
+            throw new OffsetsException(e.getMessage(), e);
+        }
         try {
             return new GroupOffsets(config, kafka, config.exactlyOnce() ? ProgressEditor.open(config) : null);
         } catch (IllegalStateException e) {

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -51,7 +52,17 @@ public final class GroupAdmin implements AutoCloseable {
         settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "pgsink-offsets");
         settings.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        return new GroupAdmin(Admin.create(settings), config.groupId(), config.bootstrapServers());
+        try {
+            return new GroupAdmin(Admin.create(settings), config.groupId(), config.bootstrapServers());
+        } catch (KafkaException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new IllegalStateException(
+                    "cannot create a Kafka admin client for " + config.bootstrapServers() + ": " + root.getMessage(),
+                    e);
+        }
     }
 
     /** Every partition of the topics, in topic and partition order. */

@@ -23,9 +23,19 @@ public final class ProgressEditor implements AutoCloseable {
         this.store = store;
     }
 
-    /** Opens a pool and the group's progress table ({@code progress.table}, created when missing). */
+    /** Opens a pool and the group's progress table ({@code delivery.progress.table}, created when missing). */
     public static ProgressEditor open(SinkConfig config) {
-        ConnectionPool pool = ConnectionPool.open(config);
+        ConnectionPool pool;
+        try {
+            pool = ConnectionPool.open(config);
+        } catch (RuntimeException e) {
+            // HikariCP fails fast when the first connection cannot be made; its cause says why.
+            FailureDescription d = FailureDescription.of(e.getCause() == null ? e : e.getCause());
+            throw new IllegalStateException(
+                    "cannot connect to PostgreSQL at " + config.redactedPostgresUrl() + ": " + d.message()
+                            + (d.sqlState() == null ? "" : " (SQLSTATE " + d.sqlState() + ")"),
+                    e);
+        }
         try {
             return new ProgressEditor(
                     pool,
