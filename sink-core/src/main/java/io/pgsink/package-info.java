@@ -1,6 +1,7 @@
 /**
  * The public API of pgsink: {@link io.pgsink.SinkWorker}, the facade that starts, reports on and stops a worker,
- * and the values it reports ({@link io.pgsink.Health}, {@link io.pgsink.SinkStats}). Everything in the
+ * and the values it reports ({@link io.pgsink.Health}, {@link io.pgsink.SinkStats}); and
+ * {@link io.pgsink.GroupOffsets}, the operator's view of a consumer group's offsets and their reset. Everything in the
  * subpackages is internal and may change between releases; applications use only this package and
  * {@code io.pgsink.config}. Signatures here use nothing third party beyond the JDK.
  */

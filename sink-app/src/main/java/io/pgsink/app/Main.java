@@ -6,7 +6,7 @@ import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar pgsink.jar run --config FILE}: the worker's launcher. */
+/** {@code java -jar pgsink.jar run|offsets ...}: the worker's launcher, and the operator's offsets commands. */
 @Command(
         name = "pgsink",
         mixinStandardHelpOptions = true,
@@ -27,7 +27,9 @@ public final class Main {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
-        CommandLine commandLine = new CommandLine(new Main()).addSubcommand(Cli.runCommand(err));
+        CommandLine commandLine = new CommandLine(new Main())
+                .addSubcommand(Cli.runCommand(err))
+                .addSubcommand(OffsetsCommand.commandLine(System.getenv(), out, err));
         return Cli.execute(commandLine, args, out, err);
     }
 }
