@@ -62,6 +62,9 @@ public final class RowDecoder {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
+    private static final JsonNode EMPTY_OBJECT = JsonNodeFactory.instance.objectNode();
+    private static final JsonNode EMPTY_ARRAY = JsonNodeFactory.instance.arrayNode();
+
     private final TableSchema schema;
     private final List<Column> requiredColumns;
     private final boolean rejectUnknownFields;
@@ -249,6 +252,12 @@ public final class RowDecoder {
             default:
                 break;
         }
+        if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && isScalar(column)) {
+            // Any object or array is wrong here: reject it without building it as a tree (up to the nesting limit
+            // of maps and lists), with the same message the tree would get.
+            parser.skipChildren();
+            return ValueFormatter.format(token == JsonToken.START_OBJECT ? EMPTY_OBJECT : EMPTY_ARRAY, column);
+        }
         JsonNode node;
         try {
             node = parser.readValueAsTree();
@@ -257,6 +266,14 @@ public final class RowDecoder {
             throw ValueFormatter.bad(column, "holds a number whose exponent is out of range for every PostgreSQL type");
         }
         return ValueFormatter.format(node, column);
+    }
+
+    /** Whether the column takes only a scalar JSON value: not text (which takes any JSON as text), json or arrays. */
+    private static boolean isScalar(Column column) {
+        return switch (column.type()) {
+            case TEXT, OTHER, JSON, JSONB, ARRAY -> false;
+            default -> true;
+        };
     }
 
     /**

@@ -216,7 +216,14 @@ class RowDecoderTest {
                 "blob | \"\\\\xabc\"",
                 "blob | \"\\\\xzz\"",
                 "blob | \"3q2+ 7w==\"",
-                "blob | 12"
+                "blob | 12",
+                "blob | [\"AA==\"]",
+                "id | {\"a\": 1}",
+                "ratio | [1.5]",
+                "at | {\"t\": \"2024-05-01T12:30:00Z\"}",
+                "ok | [true]",
+                "ref | {}",
+                "day | []"
             })
     void streamingConversionAgreesWithTheTreeConversion(String field, String json) throws Exception {
         Column column = SCHEMA.column(field.trim()).orElseThrow();
