@@ -29,7 +29,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -242,17 +241,6 @@ final class SinkFixture {
                     .partitionResult(dlt)
                     .get()
                     .offset();
-        }
-    }
-
-    /** The consumer group's state as the coordinator sees it: STABLE, PREPARING_REBALANCE, ... */
-    GroupState groupState() throws ExecutionException, InterruptedException {
-        try (Admin admin = admin()) {
-            return admin.describeConsumerGroups(List.of(group))
-                    .describedGroups()
-                    .get(group)
-                    .get()
-                    .groupState();
         }
     }
 
