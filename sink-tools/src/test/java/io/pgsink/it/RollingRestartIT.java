@@ -54,17 +54,24 @@ class RollingRestartIT {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> f.membersWithPartitions() == 2);
             workers.set(0, start(f, all, settings));
 
-            // Second worker: stopped while the group rebalances for the replacement that just joined.
-            long joinedAt = System.nanoTime();
+            // Second worker: stopped while the group rebalances for the replacement that just joined. Cooperative
+            // rebalancing takes two rounds: once the worker gave up a partition to the newcomer in the first, it is
+            // rejoining for the second, when a commit fails with RebalanceInProgressException.
+            long startedAt = System.nanoTime();
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(20))
                     .until(() -> rebalancing(admin, f.group));
             long rebalanceSeen = System.nanoTime();
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> workers.get(1).output().contains("partitions revoked"));
             workers.get(1).terminate();
+            long sigterm = System.nanoTime();
             GroupState atSigterm = state(admin, f.group);
             System.out.printf(
-                    "rolling restart: SIGTERM %d ms after the replacement started, group %s just after it%n",
-                    (rebalanceSeen - joinedAt) / 1_000_000, atSigterm);
+                    "rolling restart: rebalance seen %d ms after the replacement started, SIGTERM %d ms later,"
+                            + " group %s just after it%n",
+                    (rebalanceSeen - startedAt) / 1_000_000, (sigterm - rebalanceSeen) / 1_000_000, atSigterm);
             stopCleanly(workers.get(1));
             workers.set(1, start(f, all, settings));
 
