@@ -3,7 +3,9 @@ package io.pgsink.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsink.config.SinkConfig;
+import io.pgsink.testing.ChildJvm;
 import io.pgsink.testing.TestServices;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -13,6 +15,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +24,7 @@ import java.util.function.IntFunction;
 import java.util.function.LongFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -238,6 +242,37 @@ final class SinkFixture {
                     .filter(m -> !m.assignment().topicPartitions().isEmpty())
                     .count();
         }
+    }
+
+    /** How many records the dead-letter topic holds (its end offset: the fixture creates it with one partition). */
+    long deadLetterCount() throws ExecutionException, InterruptedException {
+        TopicPartition dlt = new TopicPartition(topic + ".dlt", 0);
+        try (Admin admin = admin()) {
+            return admin.listOffsets(Map.of(dlt, OffsetSpec.latest()))
+                    .partitionResult(dlt)
+                    .get()
+                    .offset();
+        }
+    }
+
+    /**
+     * A worker in its own JVM on this fixture's topic and table, with a short session timeout: a member that dies
+     * or freezes without leaving loses its partitions after 6 s instead of the default 45 s. The JVM compiles with
+     * C1 only: on two cores shared with the broker, PostgreSQL and other workers, C2 compiling the startup path
+     * doubles the time to start (about 7.5 s against 3.5 s measured here), and tests restart workers often.
+     */
+    ChildJvm childWorker(String... overrides) throws IOException {
+        Map<String, String> config = config(overrides);
+        config.putIfAbsent("kafka.consumer.session.timeout.ms", "6000");
+        config.putIfAbsent("kafka.consumer.heartbeat.interval.ms", "1000");
+        return ChildJvm.start(
+                List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
+                List.of("run", "--config", ChildJvm.propertiesFile(config).toString()),
+                Map.of());
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap()));
     }
 
     Map<TopicPartition, OffsetAndMetadata> committed() throws ExecutionException, InterruptedException {

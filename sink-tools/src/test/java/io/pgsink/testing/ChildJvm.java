@@ -2,6 +2,7 @@ package io.pgsink.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A pgsink worker (or the demo) in its own JVM, started from the built fat jar as an operator would, so tests can
- * kill it for real: {@link #kill()} sends SIGKILL, {@link #terminate()} SIGTERM. Output goes to a log file for
- * diagnosis.
+ * kill it for real: {@link #kill()} sends SIGKILL, {@link #terminate()} SIGTERM, {@link #stop()} and {@link
+ * #resume()} freeze and thaw it (SIGSTOP, SIGCONT) as a long GC pause or a stalled VM would. Output goes to a log
+ * file for diagnosis.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -90,6 +92,29 @@ public final class ChildJvm implements AutoCloseable {
     /** SIGTERM: the worker's shutdown hook finishes in-flight batches and commits. */
     public void terminate() {
         process.destroy();
+    }
+
+    /**
+     * SIGSTOP: every thread of the JVM stops where it is, heartbeats and open transactions included, until {@link
+     * #resume()}. The process is not told, so it cannot react: to itself no time passes.
+     */
+    public void stop() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a process frozen by {@link #stop()} runs on from where it was. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed: " + output);
+        }
     }
 
     /** Waits for exit; returns the exit code, or -1 if it did not exit in time. */
