@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -47,8 +46,6 @@ public final class PollLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
     /** Records per poll: batches span polls, so this only sizes the hand-over, not the batches. */
     private static final int MAX_POLL_RECORDS = 2000;
-    /** Kafka's default session.timeout.ms (the constant is not public). */
-    private static final long DEFAULT_SESSION_TIMEOUT_MS = 45_000;
 
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
@@ -58,7 +55,6 @@ public final class PollLoop implements Runnable {
     private final OffsetTracker offsets = new OffsetTracker();
     private final LagGauge lag;
     private final String afterFailedCommit;
-    private final BooleanSupplier lease;
     private volatile boolean closing;
 
     private PollLoop(
@@ -68,15 +64,13 @@ public final class PollLoop implements Runnable {
             Duration pollTimeout,
             Duration shutdownTimeout,
             LagGauge lag,
-            boolean exactlyOnce,
-            long sessionTimeoutMs) {
+            boolean exactlyOnce) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.pollTimeout = pollTimeout;
         this.shutdownTimeout = shutdownTimeout;
         this.lag = lag;
-        this.lease = MembershipLease.of(consumer.metrics(), sessionTimeoutMs);
         this.afterFailedCommit = exactlyOnce
                 ? "nothing is lost or written twice: the progress table holds the offsets"
                 : "the next owner may write the last records again (delivery.guarantee=at-least-once)";
@@ -95,14 +89,7 @@ public final class PollLoop implements Runnable {
         Duration pollTimeout =
                 Duration.ofMillis(Math.max(5, Math.min(100, config.batchLinger().toMillis())));
         return new PollLoop(
-                consumer,
-                config.topics(),
-                handler,
-                pollTimeout,
-                config.shutdownTimeout(),
-                lag,
-                config.exactlyOnce(),
-                sessionTimeoutMs(c));
+                consumer, config.topics(), handler, pollTimeout, config.shutdownTimeout(), lag, config.exactlyOnce());
     }
 
     /** The consumer's settings: pgsink's defaults, then the operator's overrides, then what pgsink manages. */
@@ -124,13 +111,6 @@ public final class PollLoop implements Runnable {
         c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         groupInstanceId(config, System.getenv()).ifPresent(id -> c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
         return c;
-    }
-
-    private static long sessionTimeoutMs(Map<String, Object> settings) {
-        Object setting = settings.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
-        return setting == null
-                ? DEFAULT_SESSION_TIMEOUT_MS
-                : Long.parseLong(setting.toString().strip());
     }
 
     /**
@@ -167,14 +147,6 @@ public final class PollLoop implements Runnable {
         } finally {
             closeInOrder();
         }
-    }
-
-    /**
-     * Whether the coordinator confirmed this consumer's membership within its session timeout (see
-     * {@link MembershipLease}); thread safe.
-     */
-    public BooleanSupplier membershipLease() {
-        return lease;
     }
 
     /** Asks the loop to stop; returns at once. */

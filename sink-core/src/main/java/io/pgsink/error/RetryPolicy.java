@@ -30,11 +30,6 @@ public final class RetryPolicy {
     }
 
     /** Now, in the policy's clock, for {@link #awaitRetry}'s {@code failingSinceMillis}. */
-    /** The sleeper retries wait on, for other waits of the same writer. */
-    public Sleeper sleeper() {
-        return sleeper;
-    }
-
     public long nowMillis() {
         return clock.millis();
     }

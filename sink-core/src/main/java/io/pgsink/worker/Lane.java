@@ -193,10 +193,7 @@ final class Lane {
         Future<DecodedBatch> decoded = decoder.submit(() -> writer.decode(batch));
         Map<PartitionRef, Long> lastOffsets = batch.lastOffsets(); // once: the completion carries it too
         Map<PartitionRef, Long> owned = ownership.snapshot(lastOffsets.keySet());
-        Fence fence = new Fence(
-                () -> ownership.movedSince(owned),
-                ownership.generations(lastOffsets.keySet()),
-                ownership::leaseCurrent);
+        Fence fence = new Fence(() -> ownership.movedSince(owned), ownership.generations(lastOffsets.keySet()));
         inFlight.add(thread.submit(() -> run(batch, lastOffsets, decoded, fence)));
     }
 

@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 
 /**
  * Which partitions this worker still owns, as epochs, plus the generation each was claimed under in the progress
@@ -21,17 +20,6 @@ final class Ownership {
     private final Map<PartitionRef, Long> epochs = new ConcurrentHashMap<>();
     private final Map<PartitionRef, Long> generations = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    private volatile BooleanSupplier lease = () -> true;
-
-    /** Writers check the consumer's membership lease before committing (at-least-once, no progress table). */
-    void useLease(BooleanSupplier membershipLease) {
-        this.lease = membershipLease;
-    }
-
-    /** Whether the consumer's membership was confirmed recently enough to commit now. */
-    boolean leaseCurrent() {
-        return lease.getAsBoolean();
-    }
 
     /** The partitions were claimed in the progress table under these generations. */
     void claimed(Map<PartitionRef, Long> claimedGenerations) {

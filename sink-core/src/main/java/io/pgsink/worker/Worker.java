@@ -60,10 +60,6 @@ public final class Worker implements AutoCloseable {
         this.counters = parts.counters();
         this.lag = new LagGauge();
         this.pollLoop = PollLoop.create(config, workerId, pipeline, lag);
-        if (!config.exactlyOnce()) {
-            // Without the progress table's fence, a writer must not commit while its membership is unconfirmed.
-            parts.ownership().useLease(pollLoop.membershipLease());
-        }
         this.pollThread = new Thread(this::runPollLoop, "pgsink-poll");
     }
 
@@ -165,8 +161,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /** The stages that carry records, built once the resources are open. */
-    private record WorkerParts(
-            List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters, Ownership ownership) {
+    private record WorkerParts(List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters) {
 
         static WorkerParts build(SinkConfig config, Resources resources, String workerId) {
             HealthState health = new HealthState();
@@ -197,8 +192,7 @@ public final class Worker implements AutoCloseable {
                             ownership,
                             new Claims(resources.progress(), workerId, ownership)),
                     health,
-                    counters,
-                    ownership);
+                    counters);
         }
     }
 }

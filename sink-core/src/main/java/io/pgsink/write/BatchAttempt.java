@@ -5,7 +5,6 @@ import io.pgsink.deadletter.Rejection;
 import io.pgsink.decode.DecodeException;
 import io.pgsink.decode.DecodedBatch;
 import io.pgsink.error.RetryPolicy;
-import io.pgsink.error.Sleeper;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import java.time.Duration;
@@ -25,8 +24,6 @@ import java.util.TreeMap;
  * acknowledged (so a retried transaction does not send them again). Confined to the writer's thread.
  */
 final class BatchAttempt {
-
-    private static final Duration LEASE_POLL = Duration.ofMillis(50);
 
     private final Batch batch;
     private final List<SinkRecord> records;
@@ -130,19 +127,6 @@ final class BatchAttempt {
     /** Whether no partition of the batch is left to this worker. */
     boolean isEmpty() {
         return !gone.isEmpty() && records.stream().allMatch(r -> gone.contains(r.partitionRef()));
-    }
-
-    /**
-     * Before a COMMIT: throws if the consumer let go of a partition the batch still holds records of, and waits
-     * while the consumer's membership lease has lapsed (a worker resuming from a freeze), until it is renewed or
-     * the partitions are let go.
-     */
-    void checkOwnedBeforeCommit(Sleeper sleeper) throws PartitionsMovedException, InterruptedException {
-        checkOwned();
-        while (!fence.membershipCurrent().getAsBoolean()) {
-            sleeper.sleep(LEASE_POLL);
-            checkOwned();
-        }
     }
 
     /** Throws if the consumer let go of a partition the batch still holds records of. */

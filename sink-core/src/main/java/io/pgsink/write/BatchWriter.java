@@ -214,7 +214,7 @@ public final class BatchWriter implements AutoCloseable {
                     throw new PartitionsMovedException(moved); // closing rolls back
                 }
             }
-            attempt.checkOwnedBeforeCommit(retries.sleeper());
+            attempt.checkOwned();
             transaction.commit();
             drift = afterBatch;
         }
