@@ -11,6 +11,7 @@ public interface DeadLetterSink extends AutoCloseable {
      */
     void send(List<Rejection> rejections) throws DeadLetterException, InterruptedException;
 
+    /** Releases the sink's resources; nothing to release by default. */
     @Override
-    void close();
+    default void close() {}
 }

@@ -144,7 +144,7 @@ public final class BatchWriter implements AutoCloseable {
     public Written write(Batch batch, DecodedBatch decoded, Fence fence)
             throws FatalWriteException, InterruptedException {
         long retriesBefore = retried;
-        // [schema] read the catalog again first if the batch suggests the table changed
+        // read the catalog again first if the batch suggests the table changed
         BatchAttempt attempt = new BatchAttempt(batch, table.current(batch.records(), decoded), fence);
         long failingSince = 0;
         for (int failures = 0; ; ) {
@@ -160,7 +160,7 @@ public final class BatchWriter implements AutoCloseable {
                 attempt.dropMoved(e.partitions());
                 logMoved(e.partitions());
             } catch (SchemaChangedException e) {
-                // [schema] nothing of the batch committed: decode it again, by the new columns
+                // nothing of the batch committed: decode it again, by the new columns
                 attempt.decodedAgain(table.current(attempt.records(), attempt.decoded()));
             } catch (CommitUnknownException e) {
                 failingSince = failures++ == 0 ? retries.nowMillis() : failingSince;
@@ -195,14 +195,14 @@ public final class BatchWriter implements AutoCloseable {
             throws SQLException, PartitionsMovedException, FatalWriteException, InterruptedException {
         Session current = session();
         if (sessionGeneration != table.generationOf(attempt.decoded())) {
-            throw new SchemaChangedException(); // [schema] another lane read a new schema: decode the batch again
+            throw new SchemaChangedException(); // another lane read a new schema: decode the batch again
         }
         try (Transaction transaction = current.begin(attempt.rows())) {
             List<Rejection> found = new ArrayList<>(attempt.decodeRejections());
             DriftTrial trial = new DriftTrial(drift().copy(), attempt.decodeRejectionsByIndex());
             isolate(new Part(transaction, attempt, trial), attempt.rows(), found, 1);
             attempt.checkOwned();
-            // [policy] the drift rule, on a copy the lane keeps only if this transaction commits; it throws before
+            // the drift rule, on a copy the lane keeps only if this transaction commits; it throws before
             // anything of the batch is dead-lettered, so the topic never takes the run's last record
             DriftDetector afterBatch = checkDrift(attempt, found);
             deadLetter(attempt.notYetDeadLettered(found));
@@ -247,7 +247,7 @@ public final class BatchWriter implements AutoCloseable {
         for (int waits = 1; ; waits++) {
             failure = writePart(p, part);
             if (failure == null) {
-                stopIfDrift(p.trial().written(indexes)); // [policy]
+                stopIfDrift(p.trial().written(indexes));
                 return;
             }
             if (!(policy.waitsForParent(failure) && p.attempt().awaitParent(policy, retries, waits, listener))) {
@@ -258,7 +258,7 @@ public final class BatchWriter implements AutoCloseable {
         if (indexes.size() == 1) {
             Rejection rejection = sqlRejection(p.attempt().records().get(indexes.get(0)), failure, depth);
             rejections.add(rejection);
-            stopIfDrift(p.trial().rejected(indexes.get(0), rejection)); // [policy]
+            stopIfDrift(p.trial().rejected(indexes.get(0), rejection));
             return;
         }
         int middle = indexes.size() / 2;

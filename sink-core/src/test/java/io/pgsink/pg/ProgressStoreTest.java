@@ -10,10 +10,7 @@ import io.pgsink.model.PartitionRef;
 import io.pgsink.model.TableRef;
 import io.pgsink.testing.TestPool;
 import io.pgsink.testing.TestRecords;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +88,7 @@ class ProgressStoreTest {
                     throw new IllegalStateException(e);
                 }
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnALock() > 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestPool.waitingOnALock() > 0);
             assertThat(claim).isNotDone();
             transaction.commit();
         }
@@ -126,15 +123,5 @@ class ProgressStoreTest {
     private static TargetTable target(TableRef table) throws SQLException {
         return TargetTable.open(
                 TestPool.pool(), table, WriteMode.INSERT, List.of(), UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
-    }
-
-    private static long waitingOnALock() throws SQLException {
-        try (Connection c = TestPool.pool().getConnection();
-                Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -83,4 +83,15 @@ public final class TestPool {
         }
         return rows;
     }
+
+    /** How many database sessions wait on a lock now, for tests that hold one. */
+    public static long waitingOnALock() throws SQLException {
+        try (Connection c = pool().getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }

@@ -61,15 +61,7 @@ class BatchWriterFailurePolicyTest {
             throws SQLException {
         TargetTable tableWriter =
                 TargetTable.open(pool, table, WriteMode.INSERT, List.of(), UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
-        DeadLetterSink sink = new DeadLetterSink() {
-            @Override
-            public void send(List<Rejection> rejections) {
-                deadLettered.addAll(rejections);
-            }
-
-            @Override
-            public void close() {}
-        };
+        DeadLetterSink sink = deadLettered::addAll;
         RetryPolicy retries =
                 new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(40), Duration.ZERO, sleeper, clock);
         BatchWriter writer = new BatchWriter(
@@ -77,8 +69,6 @@ class BatchWriterFailurePolicyTest {
                 sink,
                 retries,
                 new WriteListener() {
-                    @Override
-                    public void committed() {}
 
                     @Override
                     public void split() {
@@ -89,9 +79,6 @@ class BatchWriterFailurePolicyTest {
                     public void retrying(String why) {
                         retrying.add(why);
                     }
-
-                    @Override
-                    public void succeeded() {}
 
                     @Override
                     public void handled(int w, int rejected) {

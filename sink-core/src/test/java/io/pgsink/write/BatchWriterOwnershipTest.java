@@ -54,31 +54,15 @@ class BatchWriterOwnershipTest {
     private BatchWriter writer(TableRef table, Runnable onSplit) throws SQLException {
         TargetTable tableWriter = TargetTable.open(
                 TestPool.pool(), table, WriteMode.INSERT, List.of(), UnknownFieldPolicy.IGNORE, WriteMethod.COPY);
-        DeadLetterSink sink = new DeadLetterSink() {
-            @Override
-            public void send(List<Rejection> rejections) {
-                deadLettered.addAll(rejections);
-            }
-
-            @Override
-            public void close() {}
-        };
+        DeadLetterSink sink = deadLettered::addAll;
         RetryPolicy retries = new RetryPolicy(
                 Duration.ofMillis(10), Duration.ofMillis(10), Duration.ZERO, Sleeper.SYSTEM, Clock.systemUTC());
         return new BatchWriter(tableWriter, sink, retries, new WriteListener() {
-            @Override
-            public void committed() {}
 
             @Override
             public void split() {
                 onSplit.run();
             }
-
-            @Override
-            public void retrying(String why) {}
-
-            @Override
-            public void succeeded() {}
 
             @Override
             public void handled(int written, int rejected) {
@@ -122,7 +106,7 @@ class BatchWriterOwnershipTest {
                     throw new IllegalStateException(e);
                 }
             });
-            await().atMost(Duration.ofSeconds(20)).until(() -> waitingOnALock() > 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> TestPool.waitingOnALock() > 0);
             // The rebalance gives up waiting for the batch and hands partition 1 over; then the lock goes.
             moved.set(Set.of(P1));
             lock.rollback();
@@ -194,16 +178,6 @@ class BatchWriterOwnershipTest {
                 .hasMessageContaining("20 records in a row");
         writer.close();
         assertThat(deadLettered).isEmpty();
-    }
-
-    private static long waitingOnALock() throws SQLException {
-        try (Connection c = TestPool.pool().getConnection();
-                Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private static List<Long> ids(TableRef table) throws SQLException {

@@ -53,38 +53,10 @@ class BatchWriterProgressTest {
     private BatchWriter writer(TableRef table, WriteMethod method) throws SQLException {
         TargetTable target = TargetTable.open(
                 TestPool.pool(), table, WriteMode.INSERT, List.of(), UnknownFieldPolicy.IGNORE, method);
-        DeadLetterSink sink = new DeadLetterSink() {
-            @Override
-            public void send(List<Rejection> rejections) {
-                deadLettered.addAll(rejections);
-            }
-
-            @Override
-            public void close() {}
-        };
+        DeadLetterSink sink = deadLettered::addAll;
         RetryPolicy retries = new RetryPolicy(
                 Duration.ofMillis(10), Duration.ofMillis(10), Duration.ZERO, Sleeper.SYSTEM, Clock.systemUTC());
-        return new BatchWriter(
-                target,
-                sink,
-                retries,
-                new WriteListener() {
-                    @Override
-                    public void committed() {}
-
-                    @Override
-                    public void split() {}
-
-                    @Override
-                    public void retrying(String why) {}
-
-                    @Override
-                    public void succeeded() {}
-
-                    @Override
-                    public void handled(int written, int rejected) {}
-                },
-                store);
+        return new BatchWriter(target, sink, retries, new WriteListener() {}, store);
     }
 
     /** Partitions alternate: even ids in partition 0, odd in 1; offset = id. */

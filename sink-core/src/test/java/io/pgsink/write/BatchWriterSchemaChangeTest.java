@@ -47,33 +47,10 @@ class BatchWriterSchemaChangeTest {
     private BatchWriter writer(TableRef table, WriteMode mode, WriteMethod method, UnknownFieldPolicy unknown)
             throws SQLException {
         TargetTable tableWriter = TargetTable.open(TestPool.pool(), table, mode, List.of(), unknown, method);
-        DeadLetterSink sink = new DeadLetterSink() {
-            @Override
-            public void send(List<Rejection> rejections) {
-                deadLettered.addAll(rejections);
-            }
-
-            @Override
-            public void close() {}
-        };
+        DeadLetterSink sink = deadLettered::addAll;
         RetryPolicy retries = new RetryPolicy(
                 Duration.ofMillis(10), Duration.ofMillis(10), Duration.ZERO, Sleeper.SYSTEM, Clock.systemUTC());
-        BatchWriter writer = new BatchWriter(tableWriter, sink, retries, new WriteListener() {
-            @Override
-            public void committed() {}
-
-            @Override
-            public void split() {}
-
-            @Override
-            public void retrying(String why) {}
-
-            @Override
-            public void succeeded() {}
-
-            @Override
-            public void handled(int written, int rejected) {}
-        });
+        BatchWriter writer = new BatchWriter(tableWriter, sink, retries, new WriteListener() {});
         writers.add(writer);
         return writer;
     }
