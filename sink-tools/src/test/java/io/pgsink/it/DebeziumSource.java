@@ -3,16 +3,10 @@ package io.pgsink.it;
 import static org.awaitility.Awaitility.await;
 
 import io.pgsink.testing.TestServices;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,16 +36,14 @@ import org.apache.kafka.connect.util.FutureCallback;
  * {@code wal_level=logical} through the {@code pgoutput} plugin and writing change events into the test Kafka
  * broker through Connect's {@code JsonConverter}.
  *
- * <p>The test PostgreSQL that {@link TestServices} chooses may not allow logical replication, so the source
- * database is a zonky PostgreSQL of its own, started once per JVM with {@code wal_level=logical}. A sink under test
- * can write into it too ({@link #jdbcUrl()}), so that {@link #differences} compares source and target in one query.
+ * <p>The source database is {@link LogicalPostgres}, not the one {@link TestServices} chooses, which may not allow
+ * logical replication.
  */
 final class DebeziumSource implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static EmbeddedPostgres logicalPostgres;
 
-    private final EmbeddedPostgres postgres;
+    private final LogicalPostgres database;
     private final String kafkaBootstrap;
     private final Path offsetFile;
     private final Connect<StandaloneHerder> connect;
@@ -59,8 +51,8 @@ final class DebeziumSource implements AutoCloseable {
     /** Per topic, its end offset before its connector started: not 0 on a broker that outlives test runs. */
     private final Map<String, Long> firstOffset = new HashMap<>();
 
-    private DebeziumSource(EmbeddedPostgres postgres, String kafkaBootstrap, Path offsetFile) {
-        this.postgres = postgres;
+    private DebeziumSource(LogicalPostgres database, String kafkaBootstrap, Path offsetFile) {
+        this.database = database;
         this.kafkaBootstrap = kafkaBootstrap;
         this.offsetFile = offsetFile;
         this.connect = startWorker(kafkaBootstrap, offsetFile);
@@ -70,25 +62,12 @@ final class DebeziumSource implements AutoCloseable {
     static DebeziumSource start() {
         try {
             return new DebeziumSource(
-                    logicalPostgres(),
+                    LogicalPostgres.get(),
                     TestServices.get().kafkaBootstrap(),
                     Files.createTempFile("pgsink-connect-offsets", ".dat"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static synchronized EmbeddedPostgres logicalPostgres() throws IOException {
-        if (logicalPostgres == null) {
-            // zonky registers a shutdown hook that stops the server and deletes its data directory.
-            logicalPostgres = EmbeddedPostgres.builder()
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setServerConfig("wal_level", "logical")
-                    .setServerConfig("max_replication_slots", "10")
-                    .setServerConfig("max_wal_senders", "10")
-                    .start();
-        }
-        return logicalPostgres;
     }
 
     private static Connect<StandaloneHerder> startWorker(String kafkaBootstrap, Path offsetFile) {
@@ -112,37 +91,9 @@ final class DebeziumSource implements AutoCloseable {
         }
     }
 
-    String jdbcUrl() {
-        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
-    }
-
-    String user() {
-        return "postgres";
-    }
-
-    String password() {
-        return "postgres";
-    }
-
-    Connection openConnection() throws SQLException {
-        Connection c = DriverManager.getConnection(jdbcUrl(), user(), password());
-        try (Statement st = c.createStatement()) {
-            // Rows are compared and recorded as text, which for timestamptz depends on the session's time zone.
-            st.execute("SET TIME ZONE 'UTC'");
-        }
-        return c;
-    }
-
-    /** Runs the statements in one transaction. */
-    void execute(List<String> statements) throws SQLException {
-        try (Connection c = openConnection();
-                Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
-            for (String sql : statements) {
-                st.execute(sql);
-            }
-            c.commit();
-        }
+    /** The source database, where the connectors read and where a sink under test can write. */
+    LogicalPostgres database() {
+        return database;
     }
 
     /**
@@ -187,9 +138,9 @@ final class DebeziumSource implements AutoCloseable {
         c.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         c.put("tasks.max", "1");
         c.put("database.hostname", "localhost");
-        c.put("database.port", Integer.toString(postgres.getPort()));
-        c.put("database.user", user());
-        c.put("database.password", password());
+        c.put("database.port", Integer.toString(database.port()));
+        c.put("database.user", database.user());
+        c.put("database.password", database.password());
         c.put("database.dbname", "postgres");
         c.put("topic.prefix", name);
         c.put("plugin.name", "pgoutput");
@@ -284,53 +235,6 @@ final class DebeziumSource implements AutoCloseable {
                         false),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-    }
-
-    /**
-     * The table's rows as {@code row_to_json} text (timestamps in UTC), ordered by {@code orderBy}: what a test
-     * asserts on or records. Column names and values, in the table's column order.
-     */
-    List<String> rows(String table, String orderBy) throws SQLException {
-        return strings("SELECT row_to_json(t)::text FROM " + table + " t ORDER BY " + orderBy);
-    }
-
-    /**
-     * The rows in which two tables differ, value for value, empty when they hold the same rows. Each row is compared
-     * as the text of its columns, taken by the names of {@code source}'s columns (so JSON whitespace, array
-     * elements and timestamps to the microsecond count, and a target column of an equivalent type or in another
-     * position still compares), {@code EXCEPT ALL} both ways. Numerics compare by value ({@code trim_scale}):
-     * Debezium sends an unconstrained {@code numeric} without its trailing zeros ({@code 1.50} arrives as
-     * {@code 1.5}), so no sink can keep them. Lines read {@code only in <table>: (v1,v2,...)}; both tables must be in
-     * this database.
-     */
-    List<String> differences(String source, String target) throws SQLException {
-        String row = "ROW(" + String.join(", ", comparedColumns(source)) + ")::text";
-        String onlyIn = "SELECT %s || r FROM (SELECT %s r FROM %s EXCEPT ALL SELECT %s FROM %s) x";
-        return strings(String.format(onlyIn, quote("only in " + source + ": "), row, source, row, target)
-                + " UNION ALL "
-                + String.format(onlyIn, quote("only in " + target + ": "), row, target, row, source));
-    }
-
-    private List<String> comparedColumns(String table) throws SQLException {
-        return strings("SELECT CASE WHEN atttypid = 'numeric'::regtype THEN 'trim_scale(' || quote_ident(attname)"
-                + " || ')' ELSE quote_ident(attname) END FROM pg_attribute WHERE attrelid = " + quote(table)
-                + "::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum");
-    }
-
-    private static String quote(String literal) {
-        return "'" + literal.replace("'", "''") + "'";
-    }
-
-    private List<String> strings(String query) throws SQLException {
-        List<String> result = new ArrayList<>();
-        try (Connection c = openConnection();
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(query)) {
-            while (rs.next()) {
-                result.add(rs.getString(1));
-            }
-        }
-        return result;
     }
 
     /** Stops the worker; stopping each connector's task drops its replication slot. */
