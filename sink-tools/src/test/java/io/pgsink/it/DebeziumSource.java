@@ -37,7 +37,23 @@ import org.apache.kafka.connect.util.FutureCallback;
  * broker through Connect's {@code JsonConverter}.
  *
  * <p>The source database is {@link LogicalPostgres}, not the one {@link TestServices} chooses, which may not allow
- * logical replication.
+ * logical replication. A CDC test runs {@link CdcTable}'s script there, lets a sink write a second table in the same
+ * database, and compares the two:
+ *
+ * <pre>{@code
+ * try (DebeziumSource source = DebeziumSource.start()) {
+ *     LogicalPostgres db = source.database();
+ *     CdcTable table = new CdcTable("cdc_sync");
+ *     db.execute(table.create());
+ *     db.execute(table.initialRows());
+ *     String topic = source.startConnector("cdc_sync", table.name, true);
+ *     for (int step = 1; step <= CdcTable.STEPS; step++) db.execute(table.step(step));
+ *     source.awaitEvents(topic, CdcTable.EXPECTED_EVENTS.size(), Duration.ofSeconds(90));
+ *     db.execute(new CdcTable("cdc_target").create());
+ *     // run a sink from topic into cdc_target at db.jdbcUrl(), then wait until
+ *     // db.differences(table.name, "cdc_target") is empty
+ * }
+ * }</pre>
  */
 final class DebeziumSource implements AutoCloseable {
 
@@ -97,13 +113,17 @@ final class DebeziumSource implements AutoCloseable {
     }
 
     /**
-     * Starts a Debezium connector named {@code name} on {@code public.<table>}: it snapshots the rows already there
-     * (op {@code r}), then streams every change, with REPLICA IDENTITY FULL's old row in updates and deletes and a
-     * tombstone after each delete. {@code schemas} chooses JsonConverter's {@code schemas.enable} for key and value.
+     * Starts a Debezium connector named {@code name} (unique in this JVM: it names the replication slot) on
+     * {@code public.<table>}: it snapshots the rows already there (op {@code r}), then streams every change, with
+     * REPLICA IDENTITY FULL's old row in updates and deletes and a tombstone after each delete. {@code schemas} chooses JsonConverter's {@code schemas.enable} for key and value.
      *
      * @return the topic it writes, {@code <name>.public.<table>}, created by Connect with one partition
      */
     String startConnector(String name, String table, boolean schemas) throws Exception {
+        if (!name.matches("[a-z][a-z0-9_]{0,40}")) {
+            // It also names the replication slot and the publication, which allow no more.
+            throw new IllegalArgumentException("a connector name of lower-case letters, digits and _: " + name);
+        }
         String topic = name + ".public." + table;
         firstOffset.put(topic, endOffset(topic));
         Map<String, String> config = connectorConfig(name, table, schemas);
