@@ -69,7 +69,7 @@ public final class GroupOffsets implements AutoCloseable {
     /** Every partition of the configured topics, in topic and partition order. */
     public List<PartitionOffsets> list() {
         try {
-            return describe(kafka.partitions(config.topics()));
+            return describe(kafka.partitions(config.routing().listedTopics()));
         } catch (IllegalStateException e) {
             throw new OffsetsException(e.getMessage(), e);
         }
@@ -145,11 +145,12 @@ public final class GroupOffsets implements AutoCloseable {
     }
 
     private List<PartitionRef> selected(ResetSpec spec) {
-        if (spec.topic() != null && !config.topics().contains(spec.topic())) {
-            throw new OffsetsException("topic " + spec.topic() + " is not one of kafka.topics " + config.topics()
-                    + "; nothing was changed");
+        if (spec.topic() != null && !config.routing().listedTopics().contains(spec.topic())) {
+            throw new OffsetsException("topic " + spec.topic() + " is not one of kafka.topics "
+                    + config.routing().listedTopics() + "; nothing was changed");
         }
-        List<PartitionRef> all = kafka.partitions(spec.topic() == null ? config.topics() : List.of(spec.topic()));
+        List<PartitionRef> all =
+                kafka.partitions(spec.topic() == null ? config.routing().listedTopics() : List.of(spec.topic()));
         if (spec.partition() < 0) {
             return all;
         }

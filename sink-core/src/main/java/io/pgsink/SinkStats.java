@@ -1,5 +1,7 @@
 package io.pgsink;
 
+import java.util.Map;
+
 /**
  * A snapshot of the worker's counters since start.
  *
@@ -11,6 +13,8 @@ package io.pgsink;
  * @param isolationWrites sub-batch writes spent isolating bad records
  * @param retries transient failures retried
  * @param lag records not yet consumed on the assigned partitions, or -1 if not known yet
+ * @param stoppedTables the tables whose writing stopped on a fatal failure while other routes go on, as
+ *     {@code route <name>, table <table>} to the reason; empty while every route writes
  */
 public record SinkStats(
         long recordsWritten,
@@ -20,4 +24,32 @@ public record SinkStats(
         int batchTargetRecords,
         long isolationWrites,
         long retries,
-        long lag) {}
+        long lag,
+        Map<String, String> stoppedTables) {
+
+    public SinkStats {
+        stoppedTables = Map.copyOf(stoppedTables);
+    }
+
+    /** Counters of a worker whose routes all write. */
+    public SinkStats(
+            long recordsWritten,
+            long recordsDeadLettered,
+            long batchesCommitted,
+            int lastBatchRecords,
+            int batchTargetRecords,
+            long isolationWrites,
+            long retries,
+            long lag) {
+        this(
+                recordsWritten,
+                recordsDeadLettered,
+                batchesCommitted,
+                lastBatchRecords,
+                batchTargetRecords,
+                isolationWrites,
+                retries,
+                lag,
+                Map.of());
+    }
+}

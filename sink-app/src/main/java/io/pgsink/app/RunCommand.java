@@ -70,6 +70,10 @@ final class RunCommand implements Callable<Integer> {
         SinkWorker worker;
         try {
             worker = SinkWorker.start(config);
+        } catch (ConfigException e) {
+            // The database says a route does not fit its tables: a configuration problem like any other.
+            err.println(e.getMessage());
+            return Cli.EXIT_CONFIG;
         } catch (RuntimeException e) {
             err.println("pgsink could not start: " + e.getMessage());
             if (Cli.showStackTraces(verbose)) {

@@ -26,6 +26,9 @@ public final class ConfigCatalog {
     private static final Pattern HOST_PORTS = Pattern.compile("[^\\s,]+:\\d+(\\s*,\\s*[^\\s,]+:\\d+)*");
     // An unquoted part, or a quoted one where "" stands for a quote (model.TableRef.parse reads both).
     private static final String TABLE_PART = "(\\s*\"([^\"]|\"\")+\"\\s*|[^.\\s\"]+)";
+    /** A table as {@code table} accepts it: name or schema.name, parts quoted as PostgreSQL does. */
+    static final Pattern TABLE_NAME = Pattern.compile(TABLE_PART + "(\\." + TABLE_PART + ")?");
+
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
     private static final long GIB = 1024 * MIB;

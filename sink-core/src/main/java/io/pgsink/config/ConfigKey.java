@@ -56,6 +56,15 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, type, null, false, true, doc, type.fix());
     }
 
+    /**
+     * This key under another name, for keys defined once as a template ({@code route.<name>.table}) and parsed
+     * under each concrete name ({@code route.orders.table}), so that problems name the key the operator set.
+     */
+    ConfigKey<T> named(String concreteName) {
+        return new ConfigKey<>(
+                concreteName, type, defaultValue, required, secret, doc, missingFix.replace(name, concreteName));
+    }
+
     /** The property name, e.g. {@code batch.max.records}. */
     public String name() {
         return name;

@@ -27,14 +27,27 @@ final class ConfigParser {
         return new ConfigParser(properties).parse();
     }
 
+    /** The flat keys that describe the single route, with the route setting each one stands for. */
+    private static final List<Map.Entry<ConfigKey<?>, String>> FLAT_ROUTE_KEYS = List.of(
+            Map.entry(ConfigCatalog.TOPICS, "topics"),
+            Map.entry(ConfigCatalog.TABLE, "table"),
+            Map.entry(ConfigCatalog.WRITE_MODE, "mode"),
+            Map.entry(ConfigCatalog.KEY_COLUMNS, "key.columns"),
+            Map.entry(ConfigCatalog.DEADLETTER_TOPIC, "deadletter.topic"));
+
     private SinkConfig parse() {
         String bootstrapServers = value(ConfigCatalog.BOOTSTRAP_SERVERS);
         String groupId = value(ConfigCatalog.GROUP_ID);
-        List<String> topics = value(ConfigCatalog.TOPICS);
+        List<Route> routes = RouteParser.parse(properties, problems);
+        boolean routed = properties.keySet().stream().anyMatch(RouteParser::isRouteKey);
+        if (routed) {
+            flatRouteKeysAbsent();
+        }
+        List<String> topics = routed ? List.of() : value(ConfigCatalog.TOPICS);
         String postgresUrl = value(ConfigCatalog.POSTGRES_URL);
         String postgresUser = value(ConfigCatalog.POSTGRES_USER);
         String postgresPassword = value(ConfigCatalog.POSTGRES_PASSWORD);
-        String table = value(ConfigCatalog.TABLE);
+        String table = routed ? null : value(ConfigCatalog.TABLE);
         WriteMode writeMode = value(ConfigCatalog.WRITE_MODE);
         List<String> keyColumns = value(ConfigCatalog.KEY_COLUMNS);
         UnknownFieldPolicy unknownFields = value(ConfigCatalog.UNKNOWN_FIELDS);
@@ -95,7 +108,22 @@ final class ConfigParser {
                 deliveryGuarantee,
                 progressTable,
                 groupInstanceId,
-                new ErrorSettings(sqlStateOverrides, foreignKeyRetry, driftRejections));
+                new ErrorSettings(sqlStateOverrides, foreignKeyRetry, driftRejections),
+                routes);
+    }
+
+    private void flatRouteKeysAbsent() {
+        for (Map.Entry<ConfigKey<?>, String> flat : FLAT_ROUTE_KEYS) {
+            String raw = properties.get(flat.getKey().name());
+            if (raw != null && !raw.isBlank()) {
+                problems.add(flatWithRoutes(flat.getKey().name(), flat.getValue()));
+            }
+        }
+    }
+
+    static String flatWithRoutes(String flatKey, String setting) {
+        return flatKey + ": set together with route.* keys, which replace it; move it into a route as "
+                + RouteCatalog.PREFIX + "<name>." + setting + ", or drop the route.* keys";
     }
 
     private <T> T value(ConfigKey<T> key) {
@@ -119,7 +147,8 @@ final class ConfigParser {
     }
 
     private static boolean isPassThrough(String key) {
-        return isUnder(key, ConfigCatalog.KAFKA_CONSUMER_PREFIX)
+        return RouteParser.isRouteKey(key)
+                || isUnder(key, ConfigCatalog.KAFKA_CONSUMER_PREFIX)
                 || isUnder(key, ConfigCatalog.POSTGRES_POOL_PREFIX)
                 || key.startsWith(ConfigCatalog.ERROR_SQLSTATE_PREFIX);
     }

@@ -24,6 +24,7 @@ final class ReferenceDoc {
                 .append("| Key | Type | Default | Valid values | Description |\n")
                 .append("|---|---|---|---|---|\n");
         ConfigCatalog.keys().forEach(key -> doc.append(row(key)));
+        doc.append(routes());
         doc.append("\n## Environment overrides\n\n")
                 .append("Every key can also be set by an environment variable named `PGSINK_` plus the key in upper ")
                 .append("case with `.` and `-` written as `_`, e.g. `PGSINK_BATCH_MAX_RECORDS` for ")
@@ -63,6 +64,38 @@ final class ReferenceDoc {
                 .append(ConfigCatalog.ERROR_SQLSTATE_PREFIX)
                 .append("P0004=poison`. From the environment, `PGSINK_ERROR_SQLSTATE_P0004`. The code must be five ")
                 .append("digits or upper-case letters.\n");
+        return doc.toString();
+    }
+
+    private static String routes() {
+        StringBuilder doc = new StringBuilder("\n## Routes\n\n")
+                .append("One worker can serve several routes, each from its own topics into its own table, with its ")
+                .append("own mode, key, format, mapping and dead-letter topic. A route is a group of keys ")
+                .append("`route.<name>.<setting>`, where the name is letters, digits, `_` and `-`. Without any ")
+                .append("`route.` key, the flat keys `kafka.topics`, `table`, `write.mode`, `key.columns` and ")
+                .append("`deadletter.topic` describe the one route, named `default`; with `route.` keys, setting ")
+                .append("any of those five is an error naming it (worker-wide keys such as `input.unknown.fields`, ")
+                .append("`write.method` and the batch settings apply to every route). A topic belongs to one ")
+                .append("route: a topic listed twice, or listed by one route and matched by another's ")
+                .append("`topics.regex`, is refused at start, and a topic that appears later and matches two ")
+                .append("patterns stops its partitions with a message naming both routes. Identifiers longer ")
+                .append("than 63 bytes (table names, key and mapping columns, a template filled in with a listed ")
+                .append("topic) are refused at start, and for a topic found by a pattern when it is first seen. ")
+                .append("At start, a route in upsert or update mode, or with deletes on, needs its key columns ")
+                .append(
+                        "covered by a unique index or the primary key of each table it names. Route keys are read from ")
+                .append("the file only: there are no `PGSINK_` variables for them.\n\n")
+                .append("```properties\n")
+                .append("route.orders.topics=orders\n")
+                .append("route.orders.table=public.orders\n")
+                .append("route.orders.mode=upsert\n")
+                .append("route.events.topics.regex=events\\..*\n")
+                .append("route.events.table=ev_${topic}\n")
+                .append("route.events.deadletter.topic=events.dlt\n")
+                .append("```\n\n")
+                .append("| Key | Type | Default | Valid values | Description |\n")
+                .append("|---|---|---|---|---|\n");
+        RouteCatalog.keys().forEach(key -> doc.append(row(key)));
         return doc.toString();
     }
 

@@ -45,18 +45,26 @@ public record SinkConfig(
         DeliveryGuarantee deliveryGuarantee,
         String progressTable,
         String groupInstanceId,
-        ErrorSettings errors) {
+        ErrorSettings errors,
+        List<Route> namedRoutes) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
         List<String> problems = new ArrayList<>();
         ConfigCatalog.BOOTSTRAP_SERVERS.check(bootstrapServers, problems);
         ConfigCatalog.GROUP_ID.check(groupId, problems);
-        ConfigCatalog.TOPICS.check(topics, problems);
+        boolean routed = namedRoutes != null && !namedRoutes.isEmpty();
+        if (!routed) {
+            ConfigCatalog.TOPICS.check(topics, problems);
+        }
         ConfigCatalog.POSTGRES_URL.check(postgresUrl, problems);
         ConfigCatalog.POSTGRES_USER.check(postgresUser, problems);
         ConfigCatalog.POSTGRES_PASSWORD.check(postgresPassword, problems);
-        ConfigCatalog.TABLE.check(table, problems);
+        if (routed) {
+            checkRoutes(namedRoutes, topics, table, problems);
+        } else {
+            ConfigCatalog.TABLE.check(table, problems);
+        }
         ConfigCatalog.WRITE_MODE.check(writeMode, problems);
         ConfigCatalog.KEY_COLUMNS.check(keyColumns, problems);
         ConfigCatalog.UNKNOWN_FIELDS.check(unknownFields, problems);
@@ -88,8 +96,12 @@ public record SinkConfig(
         } else {
             PassThroughRules.check(consumerOverrides, poolOverrides, writeConcurrency, problems);
         }
+        if (namedRoutes == null) {
+            problems.add("route.*: missing; pass an empty list when the flat keys make the one route");
+        }
         ConfigException.throwIfAny(problems);
-        topics = List.copyOf(topics);
+        topics = topics == null ? List.of() : List.copyOf(topics);
+        namedRoutes = List.copyOf(namedRoutes);
         consumerOverrides = Map.copyOf(consumerOverrides);
         poolOverrides = Map.copyOf(poolOverrides);
         keyColumns = List.copyOf(keyColumns);
@@ -117,7 +129,40 @@ public record SinkConfig(
         return EnvironmentOverrides.apply(properties, environment);
     }
 
-    /** The dead-letter topic for records of {@code sourceTopic}. */
+    /**
+     * The routes this worker serves: the {@code route.<name>.*} routes, or, when there are none, the one route
+     * named {@value Route#DEFAULT_NAME} that the flat keys ({@code kafka.topics}, {@code table}, {@code write.mode},
+     * {@code key.columns}, {@code deadletter.topic}) describe: JSON values, the key from value fields, no deletes.
+     */
+    public List<Route> routes() {
+        if (!namedRoutes.isEmpty()) {
+            return namedRoutes;
+        }
+        return List.of(new Route(
+                Route.DEFAULT_NAME,
+                topics,
+                null,
+                table,
+                writeMode,
+                KeySource.VALUE,
+                keyColumns,
+                InputFormat.JSON,
+                Mapping.identity(),
+                deadLetterTopic,
+                false,
+                false,
+                MissingRowPolicy.DEAD_LETTER,
+                false,
+                false,
+                List.of()));
+    }
+
+    /** Which route and table each topic goes to. */
+    public Routing routing() {
+        return new Routing(routes());
+    }
+
+    /** The dead-letter topic for records of {@code sourceTopic} (of the flat keys' single route). */
     public String deadLetterTopicFor(String sourceTopic) {
         return deadLetterTopic == null ? sourceTopic + ".dlt" : deadLetterTopic;
     }
@@ -149,7 +194,7 @@ public record SinkConfig(
                 + ", retryBudget=" + retryBudget + ", httpPort=" + httpPort
                 + ", batchTargetLatency=" + batchTargetLatency + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", progressTable=" + progressTable + ", groupInstanceId=" + groupInstanceId
-                + ", errors=" + errors + "]";
+                + ", errors=" + errors + ", routes=" + namedRoutes + "]";
     }
 
     /**
@@ -174,6 +219,20 @@ public record SinkConfig(
             problems.add(ConfigCatalog.KAFKA_CONSUMER_PREFIX + "max.poll.interval.ms: \"" + interval
                     + "\" is not an integer; set milliseconds or remove the key");
         }
+    }
+
+    /** Routes replace the flat keys that describe the single route; both at once would leave one unused. */
+    private static void checkRoutes(List<Route> routes, List<String> topics, String table, List<String> problems) {
+        if (topics != null && !topics.isEmpty()) {
+            problems.add(ConfigParser.flatWithRoutes(ConfigCatalog.TOPICS.name(), "topics"));
+        }
+        if (table != null) {
+            problems.add(ConfigParser.flatWithRoutes(ConfigCatalog.TABLE.name(), "table"));
+        }
+        List<String> routeProblems = new ArrayList<>();
+        routes.forEach(route -> RouteChecks.route(route, RouteParser.key(route.name(), ""), routeProblems));
+        RouteChecks.overlaps(routes, routeProblems);
+        routeProblems.stream().filter(p -> !problems.contains(p)).forEach(problems::add);
     }
 
     // Fetching pauses at buffer.max.bytes, so a smaller buffer means batch.max.bytes can never be reached.

@@ -64,6 +64,28 @@ final class ValueType<T> {
         return new ValueType<>("list", validValues, fix, converter, check, UnaryOperator.identity());
     }
 
+    /**
+     * A comma-separated list like {@link #list}, except that a comma inside parentheses does not separate items,
+     * so that a column definition such as {@code amount numeric(10,2)} stays one item.
+     */
+    static ValueType<List<String>> definitions(String validValues, Pattern item, String fix) {
+        Function<List<String>, String> check = items -> listProblem(items, item, validValues, fix);
+        return new ValueType<>(
+                "list", validValues, fix, ValueType::splitOutsideParentheses, check, UnaryOperator.identity());
+    }
+
+    /** {@code true} or {@code false}, in any case. */
+    static ValueType<Boolean> bool() {
+        Function<String, Boolean> converter = raw -> {
+            if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(raw);
+            }
+            throw new IllegalArgumentException(quote(raw) + " is not true or false; set true or false");
+        };
+        return new ValueType<>(
+                "boolean", "true, false", "set true or false", converter, value -> null, UnaryOperator.identity());
+    }
+
     static <E extends Enum<E>> ValueType<E> choice(Class<E> type) {
         E[] constants = type.getEnumConstants();
         String names = Arrays.stream(constants).map(ValueType::configName).collect(Collectors.joining(", "));
@@ -174,6 +196,25 @@ final class ValueType<T> {
             }
         }
         return null;
+    }
+
+    private static List<String> splitOutsideParentheses(String raw) {
+        List<String> items = new java.util.ArrayList<>();
+        if (raw.isEmpty()) {
+            return items;
+        }
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (c == ',' && depth <= 0) {
+                items.add(raw.substring(start, i).strip());
+                start = i + 1;
+            }
+        }
+        items.add(raw.substring(start).strip());
+        return items;
     }
 
     /** Renders a byte count with its binary unit when it is a whole number of KiB, MiB or GiB. */

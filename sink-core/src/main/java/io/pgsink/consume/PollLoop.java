@@ -1,5 +1,6 @@
 package io.pgsink.consume;
 
+import io.pgsink.config.Routing;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -49,6 +51,7 @@ public final class PollLoop implements Runnable {
 
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
+    private final Pattern topicPattern;
     private final RecordHandler handler;
     private final Duration pollTimeout;
     private final Duration shutdownTimeout;
@@ -60,6 +63,7 @@ public final class PollLoop implements Runnable {
     private PollLoop(
             Consumer<byte[], byte[]> consumer,
             List<String> topics,
+            Pattern topicPattern,
             RecordHandler handler,
             Duration pollTimeout,
             Duration shutdownTimeout,
@@ -67,6 +71,7 @@ public final class PollLoop implements Runnable {
             boolean exactlyOnce) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
+        this.topicPattern = topicPattern;
         this.handler = handler;
         this.pollTimeout = pollTimeout;
         this.shutdownTimeout = shutdownTimeout;
@@ -88,8 +93,16 @@ public final class PollLoop implements Runnable {
         // Poll often enough for the linger timer, but never spin.
         Duration pollTimeout =
                 Duration.ofMillis(Math.max(5, Math.min(100, config.batchLinger().toMillis())));
+        Routing routing = config.routing();
         return new PollLoop(
-                consumer, config.topics(), handler, pollTimeout, config.shutdownTimeout(), lag, config.exactlyOnce());
+                consumer,
+                routing.listedTopics(),
+                routing.subscription().orElse(null),
+                handler,
+                pollTimeout,
+                config.shutdownTimeout(),
+                lag,
+                config.exactlyOnce());
     }
 
     /** The consumer's settings: pgsink's defaults, then the operator's overrides, then what pgsink manages. */
@@ -136,7 +149,13 @@ public final class PollLoop implements Runnable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(topics, new Rebalance());
+            if (topicPattern == null) {
+                consumer.subscribe(topics, new Rebalance());
+            } else {
+                // A route reads topics by pattern: the consumer matches it again on every metadata refresh, so a
+                // topic created later is assigned without a restart.
+                consumer.subscribe(topicPattern, new Rebalance());
+            }
             while (!closing) {
                 pollOnce();
             }

@@ -1,5 +1,6 @@
 package io.pgsink.deadletter;
 
+import io.pgsink.config.Routing;
 import io.pgsink.config.SinkConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,6 +66,11 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
         this.timeout = timeout;
     }
 
+    /** Each route's dead-letter topic; a topic of no route cannot reach a writer, so it never gets here. */
+    private static Function<String, String> deadLetterTopics(Routing routing) {
+        return topic -> routing.routeOf(topic).deadLetterTopicFor(topic);
+    }
+
     /** The worker's dead-letter sink: same cluster and connection security as its consumer. */
     public static KafkaDeadLetterSink create(SinkConfig config, String workerId) {
         Map<String, Object> p = new HashMap<>();
@@ -80,7 +86,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(DEFAULT_BUFFER_MEMORY, 2L * maxRequest));
         return new KafkaDeadLetterSink(
                 p,
-                config::deadLetterTopicFor,
+                deadLetterTopics(config.routing()),
                 new DeadLetterHeaders(config.groupId(), workerId),
                 config.deadLetterTimeout());
     }

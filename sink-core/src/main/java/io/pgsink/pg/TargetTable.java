@@ -1,6 +1,8 @@
 package io.pgsink.pg;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.pgsink.config.KeySource;
+import io.pgsink.config.Route;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMethod;
@@ -139,6 +141,43 @@ public final class TargetTable {
             }
             return new TargetTable(dataSource, schema, mode, keys, unknownFields, method, directCopy);
         }
+    }
+
+    /**
+     * Opens the writer of one route's table: the single place where a route's settings meet the table. The key is
+     * checked against the table's unique indexes when the mode or deletes rely on it.
+     *
+     * @throws SchemaException when the table does not fit the route (missing, no usable key, a setting this build
+     *     cannot write)
+     * @throws SQLException when the catalog cannot be read
+     */
+    public static TargetTable forRoute(ConnectionPool pool, SinkConfig config, Route route, String table)
+            throws SQLException {
+        DataSource dataSource = pool.dataSource();
+        TableRef ref = TableRef.parse(table);
+        List<String> keys =
+                route.keySource() == KeySource.COORDINATES && route.keyColumns().isEmpty()
+                        ? coordinateColumns(route)
+                        : route.keyColumns();
+        TargetTable opened = open(dataSource, ref, route.mode(), keys, config.unknownFields(), config.writeMethod());
+        boolean needsKey = route.mode() == WriteMode.UPSERT || route.mode() == WriteMode.UPDATE || route.deletes();
+        if (needsKey && !keys.isEmpty()) {
+            try (Connection connection = dataSource.getConnection()) {
+                boolean exact = route.mode() == WriteMode.UPSERT;
+                if (!KeyCoverage.covered(connection, ref, keys, exact)) {
+                    throw new SchemaException("key columns " + keys + " of table " + ref + " are not "
+                            + (exact ? "exactly the columns of" : "covered by") + " a unique index or the primary"
+                            + " key, which " + (exact ? "upsert" : "update and delete") + " by key needs: add one, or"
+                            + " set key.columns to the columns of one");
+                }
+            }
+        }
+        return opened;
+    }
+
+    private static List<String> coordinateColumns(Route route) {
+        Map<String, String> metadata = route.mapping().metadataColumns();
+        return List.of(metadata.get("topic"), metadata.get("partition"), metadata.get("offset"));
     }
 
     private static List<Column> keyColumns(TableSchema schema, List<String> names) {

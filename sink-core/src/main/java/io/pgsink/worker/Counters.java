@@ -2,6 +2,7 @@ package io.pgsink.worker;
 
 import io.pgsink.SinkStats;
 import io.pgsink.write.WriteListener;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,7 +49,7 @@ final class Counters {
     final AtomicLong isolationWrites = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
 
-    SinkStats snapshot(int target, long lag) {
+    SinkStats snapshot(int target, long lag, Map<String, String> stoppedTables) {
         return new SinkStats(
                 recordsWritten.get(),
                 recordsDeadLettered.get(),
@@ -57,6 +58,7 @@ final class Counters {
                 target,
                 isolationWrites.get(),
                 retries.get(),
-                lag);
+                lag,
+                stoppedTables);
     }
 }

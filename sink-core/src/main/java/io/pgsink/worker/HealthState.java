@@ -1,8 +1,10 @@
 package io.pgsink.worker;
 
 import io.pgsink.Health;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The worker's current {@link Health}, set by the pipeline's threads, read by probes. */
@@ -11,9 +13,70 @@ final class HealthState {
     private final AtomicReference<Health> current =
             new AtomicReference<>(new Health(Health.Status.STARTING, "starting"));
     private final Set<Integer> retryingLanes = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> stoppedTables = new ConcurrentSkipListMap<>();
+    private final Set<String> stoppedRoutes = ConcurrentHashMap.newKeySet();
+    private final int routes;
 
+    /** The health of a worker with one route: a stopped table stops the worker. */
+    HealthState() {
+        this(1);
+    }
+
+    /** @param routes how many routes the worker serves: FAILED once every one has a stopped table */
+    HealthState(int routes) {
+        this.routes = routes;
+    }
+
+    /**
+     * The worker's health. While some routes have a stopped table and others still write, the worker is DEGRADED
+     * (not FAILED, which makes the process exit and would stop the healthy routes too), and the detail names each
+     * stopped route and table.
+     */
     Health get() {
-        return current.get();
+        Health now = current.get();
+        if (stoppedTables.isEmpty()
+                || now.status() != Health.Status.RUNNING && now.status() != Health.Status.DEGRADED) {
+            return now;
+        }
+        String stopped = stoppedDetail() + "; the other routes keep writing";
+        return new Health(
+                Health.Status.DEGRADED,
+                now.status() == Health.Status.DEGRADED ? stopped + "; " + now.detail() : stopped);
+    }
+
+    /** Whether a lane is retrying a transient failure: the database is failing for everyone, so fetching pauses. */
+    boolean retrying() {
+        return !retryingLanes.isEmpty();
+    }
+
+    /** Each stopped route's table and why, as {@code route r, table t -> why}. */
+    Map<String, String> stoppedTables() {
+        return Map.copyOf(stoppedTables);
+    }
+
+    /**
+     * A route's table stopped on a fatal failure, or a topic could not be routed ({@code route == null}), which
+     * stops the worker: no route can be trusted to own that topic.
+     */
+    void tableFailed(String route, String table, String why) {
+        if (route == null) {
+            failed(why);
+            return;
+        }
+        stoppedTables.putIfAbsent("route " + route + ", table " + table, why);
+        stoppedRoutes.add(route);
+        if (stoppedRoutes.size() >= routes) {
+            failed(stoppedDetail());
+        }
+    }
+
+    private String stoppedDetail() {
+        StringBuilder detail = new StringBuilder();
+        stoppedTables.forEach((where, why) -> detail.append(detail.length() == 0 ? "" : "; ")
+                .append(where)
+                .append(" stopped: ")
+                .append(why));
+        return detail.toString();
     }
 
     void running() {

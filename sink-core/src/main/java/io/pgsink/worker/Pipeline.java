@@ -1,6 +1,5 @@
 package io.pgsink.worker;
 
-import io.pgsink.Health;
 import io.pgsink.consume.RecordHandler;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
@@ -86,12 +85,12 @@ final class Pipeline implements RecordHandler {
     @Override
     public Set<PartitionRef> blocked(Collection<PartitionRef> assigned) {
         // While writes are retrying, fetching more only fills memory: pause until the database is back.
-        if (bufferedBytes() >= bufferMaxBytes || health.get().status() == Health.Status.DEGRADED) {
+        if (bufferedBytes() >= bufferMaxBytes || health.retrying()) {
             return Set.copyOf(assigned);
         }
         Set<PartitionRef> unclaimed = claims.pending();
         return assigned.stream()
-                .filter(p -> laneOf(p).failed() || unclaimed.contains(p))
+                .filter(p -> laneOf(p).failed(p) || unclaimed.contains(p))
                 .collect(Collectors.toSet());
     }
 

@@ -7,24 +7,22 @@ import io.pgsink.model.TableRef;
 import io.pgsink.pg.ConnectionPool;
 import io.pgsink.pg.FailureDescription;
 import io.pgsink.pg.ProgressStore;
-import io.pgsink.pg.TargetTable;
 import java.sql.SQLException;
 import java.util.List;
 
 /**
  * The worker's external resources besides the consumer (which the poll loop owns): the connection pool, the
- * table writer and the dead-letter producer. Opened in that order, closed in reverse.
+ * progress table and the dead-letter producer. Opened in that order, closed in reverse. Tables are opened by
+ * {@link TableWriters}.
  */
 final class Resources {
 
     private final ConnectionPool pool;
-    private final TargetTable table;
     private final ProgressStore progress;
     private final DeadLetterSink deadLetters;
 
-    private Resources(ConnectionPool pool, TargetTable table, ProgressStore progress, DeadLetterSink deadLetters) {
+    private Resources(ConnectionPool pool, ProgressStore progress, DeadLetterSink deadLetters) {
         this.pool = pool;
-        this.table = table;
         this.progress = progress;
         this.deadLetters = deadLetters;
     }
@@ -33,9 +31,8 @@ final class Resources {
     static Resources open(SinkConfig config, String workerId) {
         ConnectionPool pool = ConnectionPool.open(config);
         try {
-            TargetTable table = TargetTable.forConfig(pool.dataSource(), config);
             ProgressStore progress = config.exactlyOnce() ? openProgress(pool, config) : null;
-            return new Resources(pool, table, progress, KafkaDeadLetterSink.create(config, workerId));
+            return new Resources(pool, progress, KafkaDeadLetterSink.create(config, workerId));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -53,8 +50,8 @@ final class Resources {
         }
     }
 
-    TargetTable table() {
-        return table;
+    ConnectionPool pool() {
+        return pool;
     }
 
     /** The progress table, or null in at-least-once mode. */

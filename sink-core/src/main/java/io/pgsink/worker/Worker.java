@@ -2,18 +2,9 @@ package io.pgsink.worker;
 
 import io.pgsink.Health;
 import io.pgsink.SinkStats;
-import io.pgsink.batch.AdaptiveSizeTarget;
-import io.pgsink.batch.Batcher;
-import io.pgsink.batch.SizeTarget;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.consume.LagGauge;
 import io.pgsink.consume.PollLoop;
-import io.pgsink.error.RetryPolicy;
-import io.pgsink.error.Sleeper;
-import io.pgsink.pg.TargetTable;
-import io.pgsink.write.BatchWriter;
-import io.pgsink.write.FailurePolicy;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,16 +21,6 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
-    private static final Duration RETRY_INITIAL = Duration.ofMillis(100);
-    /**
-     * The longest wait between retries of a failing write (before jitter): short, since writing should resume
-     * within about a second of the database coming back, and a retry of a refused connection costs next to
-     * nothing.
-     */
-    private static final Duration RETRY_MAX = Duration.ofMillis(500);
-    /** Where an adaptive batch size starts: small enough for low latency, grown from there under load. */
-    private static final int ADAPTIVE_START = 500;
-
     private final SinkConfig config;
     private final Resources resources;
     private final PollLoop pollLoop;
@@ -71,17 +52,15 @@ public final class Worker implements AutoCloseable {
         String workerId = "pgsink-" + UUID.randomUUID().toString().substring(0, 8);
         Resources resources = Resources.open(config, workerId);
         try {
-            TargetTable table = resources.table();
-            WorkerParts parts = WorkerParts.build(config, resources, workerId);
+            TableWriters writers = new TableWriters(config, resources);
+            writers.openKnownTables();
+            WorkerParts parts = WorkerParts.build(config, resources, writers, workerId);
             Worker worker = new Worker(config, resources, parts, workerId);
             worker.pollThread.start();
             worker.health.running();
             LOG.info(
-                    "pgsink worker started: topics {} -> table {} ({} mode, key {}), {} writer lane(s), {}",
-                    config.topics(),
-                    config.table(),
-                    config.writeMode(),
-                    table.keyDescription(),
+                    "pgsink worker started: {} route(s), {} writer lane(s), {}",
+                    config.routes().size(),
                     parts.lanes().size(),
                     config.exactlyOnce()
                             ? "exactly-once (progress in " + config.progressTable() + ")"
@@ -102,7 +81,7 @@ public final class Worker implements AutoCloseable {
     public SinkStats stats() {
         int target =
                 (int) lanes.stream().mapToInt(Lane::targetRecords).average().orElse(0);
-        return counters.snapshot(target, lag.records());
+        return counters.snapshot(target, lag.records(), health.stoppedTables());
     }
 
     /** Blocks until the worker has stopped (after {@link #close()} or a fatal consumer error). */
@@ -148,39 +127,18 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Adaptive between a small start and batch.max.records, or fixed when no latency target is set. */
-    private static SizeTarget sizeTarget(SinkConfig config) {
-        if (config.batchTargetLatency().isZero()) {
-            return SizeTarget.fixed(config.batchMaxRecords());
-        }
-        return new AdaptiveSizeTarget(
-                Clock.systemUTC(),
-                Math.min(ADAPTIVE_START, config.batchMaxRecords()),
-                config.batchMaxRecords(),
-                config.batchTargetLatency());
-    }
-
     /** The stages that carry records, built once the resources are open. */
     private record WorkerParts(List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters) {
 
-        static WorkerParts build(SinkConfig config, Resources resources, String workerId) {
-            HealthState health = new HealthState();
+        static WorkerParts build(SinkConfig config, Resources resources, TableWriters writers, String workerId) {
+            HealthState health = new HealthState(config.routes().size());
             Counters counters = new Counters();
             ConcurrentLinkedQueue<Lane.Completion> completions = new ConcurrentLinkedQueue<>();
             Ownership ownership = new Ownership();
             List<Lane> lanes = new ArrayList<>();
             for (int i = 0; i < config.writeConcurrency(); i++) {
-                Batcher batcher = new Batcher(
-                        Clock.systemUTC(), sizeTarget(config), config.batchMaxBytes(), config.batchLinger());
-                BatchWriter writer = new BatchWriter(
-                        resources.table(),
-                        resources.deadLetters(),
-                        new RetryPolicy(
-                                RETRY_INITIAL, RETRY_MAX, config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()),
-                        counters.listener(health.lane(i)),
-                        FailurePolicy.of(config.errors(), Clock.systemUTC()),
-                        resources.progress());
-                lanes.add(new Lane(i, batcher, writer, completions, health, ownership));
+                TableOpener opener = writers.forLane(counters.listener(health.lane(i)));
+                lanes.add(new Lane(i, opener, writers.initialTarget(), completions, health, ownership));
             }
             return new WorkerParts(
                     lanes,

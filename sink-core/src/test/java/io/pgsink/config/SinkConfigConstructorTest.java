@@ -43,13 +43,14 @@ class SinkConfigConstructorTest {
                         DeliveryGuarantee.EXACTLY_ONCE,
                         "pgsink_progress",
                         "auto",
-                        ErrorSettings.defaults()))
+                        ErrorSettings.defaults(),
+                        List.of()))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .containsExactly(
                                 "kafka.group.id: missing; set the Kafka consumer group id, e.g. kafka.group.id=orders-sink",
                                 "kafka.topics: missing; set the topics to read, e.g. kafka.topics=orders,payments",
-                                "write.mode: missing; set one of insert, upsert",
+                                "write.mode: missing; set one of insert, upsert, update, insert-if-absent",
                                 "batch.max.records: \"0\" is out of range; set a whole number between 1 and 1000000",
                                 "batch.linger.ms: \"120000\" is out of range; set a whole number of milliseconds between 0 "
                                         + "and 60000",
@@ -90,7 +91,8 @@ class SinkConfigConstructorTest {
                 DeliveryGuarantee.EXACTLY_ONCE,
                 "pgsink_progress",
                 "auto",
-                ErrorSettings.defaults());
+                ErrorSettings.defaults(),
+                List.of());
 
         topics.add("payments");
         consumer.clear();

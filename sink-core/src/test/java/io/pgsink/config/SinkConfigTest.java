@@ -162,7 +162,7 @@ class SinkConfigTest {
     @Test
     void rejectsUnknownWriteModeListingTheChoices() {
         assertThat(problemsOf(minimalWith("write.mode", "merge")))
-                .containsExactly("write.mode: \"merge\" is not one of insert, upsert");
+                .containsExactly("write.mode: \"merge\" is not one of insert, upsert, update, insert-if-absent");
     }
 
     @Test
@@ -241,7 +241,7 @@ class SinkConfigTest {
                 .hasMessage("Invalid pgsink configuration (4 problems):\n"
                         + "- kafka.group.id: missing; set the Kafka consumer group id, "
                         + "e.g. kafka.group.id=orders-sink\n"
-                        + "- write.mode: \"merge\" is not one of insert, upsert\n"
+                        + "- write.mode: \"merge\" is not one of insert, upsert, update, insert-if-absent\n"
                         + "- batch.max.records: \"abc\" is not an integer; set a whole number between 1 and 1000000\n"
                         + "- tabel: unknown key; did you mean table?");
     }

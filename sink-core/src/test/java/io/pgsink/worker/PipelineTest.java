@@ -31,7 +31,12 @@ class PipelineTest {
                 Duration.ofMillis(20));
         // The writer is never asked to write here; closing it (lane.stop) touches nothing.
         Lane lane = new Lane(
-                0, batcher, new BatchWriter(null, null, null, null), completions, new HealthState(), new Ownership());
+                0,
+                topic -> new LaneTable("default", "t", batcher, new BatchWriter(null, null, null, null)),
+                100,
+                completions,
+                new HealthState(),
+                new Ownership());
         Ownership ownership = new Ownership();
         Pipeline pipeline = new Pipeline(
                 List.of(lane), completions, 1 << 20, new HealthState(), ownership, new Claims(null, "test", ownership));
