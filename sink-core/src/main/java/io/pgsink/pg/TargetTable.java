@@ -6,7 +6,9 @@ import io.pgsink.config.SinkConfig;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
+import io.pgsink.decode.DecodeException;
 import io.pgsink.decode.DecodedBatch;
+import io.pgsink.decode.Row;
 import io.pgsink.decode.RowDecoder;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TableRef;
@@ -229,6 +231,17 @@ public final class TargetTable {
         DecodedBatch decoded = g.decoder().decode(records).withKey(g.keyColumns(), mode);
         decodedBy.put(decoded, g.number());
         return decoded;
+    }
+
+    /**
+     * Rows decoded elsewhere (by the current generation's column order), as a batch of this table: ordered by its
+     * key for its write mode (see {@link DecodedBatch}) and written by sessions of the current generation.
+     */
+    public DecodedBatch batchOf(List<Row> rows, Map<Integer, DecodeException> failures) {
+        Generation g = current;
+        DecodedBatch batch = new DecodedBatch(rows, failures, g.keyColumns(), mode);
+        decodedBy.put(batch, g.number());
+        return batch;
     }
 
     /**
