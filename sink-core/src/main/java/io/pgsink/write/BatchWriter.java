@@ -49,7 +49,7 @@ public final class BatchWriter implements AutoCloseable {
     private final FailurePolicy policy;
     private final ProgressStore progress;
     private final UnknownCommit unknownCommit;
-    private final MissingRows missingRows;
+    private MissingRows missingRows; // made on first use, like the drift detector
     private DriftDetector drift; // made on first use, on the writer's thread; moves on only when a batch commits
     private Session session;
     private int sessionGeneration;
@@ -98,7 +98,6 @@ public final class BatchWriter implements AutoCloseable {
         this.policy = policy;
         this.progress = progress;
         this.unknownCommit = new UnknownCommit(table, progress);
-        this.missingRows = new MissingRows(table.missingRows(), table.name());
     }
 
     /**
@@ -207,7 +206,7 @@ public final class BatchWriter implements AutoCloseable {
             isolate(new Part(transaction, attempt, trial, missing), attempt.rows(), found, 1);
             attempt.checkOwned();
             List<SinkRecord> missingRecords = attempt.recordsAt(missing);
-            found.addAll(missingRows.rejections(missingRecords));
+            found.addAll(missingRows().rejections(missingRecords));
             // the drift rule, on a copy the lane keeps only if this transaction commits; it throws before
             // anything of the batch is dead-lettered, so the topic never takes the run's last record
             DriftDetector afterBatch = checkDrift(attempt, found);
@@ -223,7 +222,7 @@ public final class BatchWriter implements AutoCloseable {
             attempt.checkOwned();
             transaction.commit();
             drift = afterBatch;
-            missingRows.committed(missingRecords, listener);
+            missingRows().committed(missingRecords, listener);
         }
         listener.committed();
     }
@@ -324,6 +323,13 @@ public final class BatchWriter implements AutoCloseable {
             }
         }
         return copy;
+    }
+
+    private MissingRows missingRows() {
+        if (missingRows == null) {
+            missingRows = new MissingRows(table.missingRows(), table.name());
+        }
+        return missingRows;
     }
 
     private DriftDetector drift() {
