@@ -40,6 +40,15 @@ final class CopyEncoder {
 
     /** Appends one row's values for {@code columns}, in column order. */
     void write(Row row, BitSet columns) throws SQLException {
+        write(row, columns, false);
+    }
+
+    /** Appends one row's values for {@code columns}, in column order, after its batch index if {@code numbered}. */
+    void write(Row row, BitSet columns, boolean numbered) throws SQLException {
+        if (numbered) {
+            encode(Integer.toString(row.index()));
+            put((byte) '\t');
+        }
         String[] values = row.values();
         int first = columns.nextSetBit(0);
         for (int i = first; i >= 0; i = columns.nextSetBit(i + 1)) {

@@ -4,6 +4,7 @@ import io.pgsink.config.WriteMethod;
 import io.pgsink.decode.Row;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
@@ -19,14 +20,16 @@ import org.postgresql.copy.CopyManager;
 /**
  * {@link WriteMethod#COPY}: streams each column set's rows with {@code COPY ... FROM STDIN} in text format.
  *
- * <p>Insert mode copies straight into the table. Upsert mode first tries the same, under a savepoint, when no
- * earlier part of the batch wrote the rows' keys and {@link DirectCopyPolicy} allows: if every key is new that is
- * all an upsert does. When a key exists (23505) it rolls back to the savepoint and copies into a temporary
- * staging table that has just
- * the column set's columns, typed like the table's (typmods included, so a value too long or out of range fails
- * in the COPY), then merges it with {@code INSERT ... SELECT ... ON CONFLICT}: NOT NULL, CHECK, unique and
- * foreign key violations surface from that INSERT with the SQLSTATE a plain INSERT would give. The batch's rows
- * are already deduplicated by key, so the merge never meets the same key twice.
+ * <p>Insert mode copies straight into the table. Upsert and insert-if-absent modes first try the same, under a
+ * savepoint, when no earlier part of the batch wrote the rows' keys and {@link DirectCopyPolicy} allows: if every
+ * key is new that is all they do. When a key exists (23505) it rolls back to the savepoint and copies into a
+ * temporary staging table that has just the column set's columns, typed like the table's (typmods included, so a
+ * value too long or out of range fails in the COPY), then merges it with {@code INSERT ... SELECT ... ON CONFLICT}:
+ * NOT NULL, CHECK, unique and foreign key violations surface from that INSERT with the SQLSTATE a plain INSERT
+ * would give. Update mode stages each row with its batch index and runs {@code UPDATE ... FROM} the staging table
+ * {@code RETURNING} the indexes it updated: the rows it does not return had no row with their key. Deletes stage
+ * the keys and run {@code DELETE ... USING} the staging table. The batch's rows are already split so that no key
+ * repeats within one step ({@link io.pgsink.decode.DecodedBatch#steps}), so no merge meets the same key twice.
  *
  * <p>Staging tables are {@code ON COMMIT DELETE ROWS} temporary tables, one per connection and column set. They
  * are created in a transaction of their own, committed before the batch's transaction starts, so a batch that
@@ -53,11 +56,16 @@ final class CopyLoader implements Loader {
     }
 
     @Override
-    public void prepare(Set<BitSet> columnSets) throws SQLException {
-        List<String> missing = columnSets.stream()
-                .map(templates::copy)
+    public void prepare(Set<BitSet> columnSets, boolean deletes) throws SQLException {
+        List<CopySql> stages = new ArrayList<>();
+        columnSets.forEach(columns -> stages.add(templates.copy(columns)));
+        if (deletes) {
+            stages.add(templates.deleteCopy());
+        }
+        List<String> missing = stages.stream()
                 .filter(CopySql::staged)
                 .map(CopySql::createStage)
+                .distinct()
                 .filter(sql -> !stagesCreated.contains(sql))
                 .toList();
         if (missing.isEmpty()) {
@@ -76,14 +84,51 @@ final class CopyLoader implements Loader {
     public List<RecordOutcome> write(BitSet columns, List<Row> rows, boolean firstWrite, List<PendingResult> open)
             throws SQLException {
         CopySql sql = templates.copy(columns);
+        if (sql.numbered()) {
+            return updated(sql, columns, rows, open);
+        }
         boolean tryDirect = sql.copyDirect() != null && firstWrite && direct.tryNow();
         if (!sql.staged() || !(tryDirect && copiedDirectly(sql, columns, rows, open))) {
-            copy(sql.copy(), columns, rows, open);
+            copy(sql.copy(), columns, rows, false, open);
             if (sql.staged()) {
                 execute(sql.mergeStage(), open);
                 execute(sql.clearStage(), open);
             }
         }
+        return everyRow(rows);
+    }
+
+    @Override
+    public List<RecordOutcome> delete(List<Row> rows, List<PendingResult> open) throws SQLException {
+        CopySql sql = templates.deleteCopy();
+        copy(sql.copy(), templates.keys(), rows, false, open);
+        execute(sql.mergeStage(), open);
+        execute(sql.clearStage(), open);
+        return everyRow(rows);
+    }
+
+    /** Update mode: the rows whose batch index the UPDATE returns were there; the others were not. */
+    private List<RecordOutcome> updated(CopySql sql, BitSet columns, List<Row> rows, List<PendingResult> open)
+            throws SQLException {
+        copy(sql.copy(), columns, rows, true, open);
+        Set<Integer> found = new HashSet<>();
+        PreparedStatement update = connection.prepareStatement(sql.mergeStage());
+        open.add(update::close);
+        try (ResultSet returned = update.executeQuery()) {
+            while (returned.next()) {
+                found.add(returned.getInt(1));
+            }
+        }
+        execute(sql.clearStage(), open);
+        List<RecordOutcome> outcomes = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            boolean there = found.contains(row.index());
+            outcomes.add(new RecordOutcome(row.index(), there ? 1 : 0, !there));
+        }
+        return outcomes;
+    }
+
+    private static List<RecordOutcome> everyRow(List<Row> rows) {
         List<RecordOutcome> outcomes = new ArrayList<>(rows.size());
         rows.forEach(row -> outcomes.add(new RecordOutcome(row.index(), 1)));
         return outcomes;
@@ -99,7 +144,7 @@ final class CopyLoader implements Loader {
             throws SQLException {
         Savepoint savepoint = connection.setSavepoint();
         try {
-            copy(sql.copyDirect(), columns, rows, open);
+            copy(sql.copyDirect(), columns, rows, false, open);
         } catch (SQLException e) {
             if (!UNIQUE_VIOLATION.equals(FailureDescription.of(e).sqlState())) {
                 throw e; // the same failure the merge would meet; the session rolls the batch back
@@ -114,13 +159,14 @@ final class CopyLoader implements Loader {
         return true;
     }
 
-    private void copy(String sql, BitSet columns, List<Row> rows, List<PendingResult> open) throws SQLException {
+    private void copy(String sql, BitSet columns, List<Row> rows, boolean numbered, List<PendingResult> open)
+            throws SQLException {
         CopyIn copyIn = copyManager.copyIn(sql);
         open.add(() -> cancelIfActive(copyIn));
         try {
             CopyEncoder encoder = new CopyEncoder(copyIn::writeToCopy);
             for (Row row : rows) {
-                encoder.write(row, columns);
+                encoder.write(row, columns, numbered);
             }
             encoder.flush();
             copyIn.endCopy();

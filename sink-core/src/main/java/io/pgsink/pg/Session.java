@@ -2,13 +2,16 @@ package io.pgsink.pg;
 
 import io.pgsink.config.WriteMethod;
 import io.pgsink.decode.DecodedBatch;
+import io.pgsink.decode.Operation;
 import io.pgsink.decode.Row;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,11 +29,13 @@ public final class Session implements AutoCloseable {
 
     private final Connection connection;
     private final Loader writer;
+    private final SqlTemplates templates;
     private Transaction open;
 
     Session(Connection connection, SqlTemplates templates, WriteMethod method) throws SQLException {
         this.connection = connection;
         connection.setAutoCommit(false);
+        this.templates = templates;
         this.writer = method == WriteMethod.COPY
                 ? new CopyLoader(connection, templates)
                 : new InsertLoader(connection, templates);
@@ -64,7 +69,7 @@ public final class Session implements AutoCloseable {
                     + " close them (try-with-resources) before starting another batch on this connection");
         }
         try {
-            writer.prepare(columnSets(batch));
+            writer.prepare(columnSets(batch), deletes(batch));
             open = new Transaction(this, beginTransaction());
             return open;
         } catch (SQLException e) {
@@ -84,32 +89,74 @@ public final class Session implements AutoCloseable {
         return columnSets;
     }
 
-    /** Writes the batch's rows in the open transaction; adds what must stay open to {@code resources}. */
+    private static boolean deletes(DecodedBatch batch) {
+        return batch.steps().stream().anyMatch(step -> step.operation() == Operation.DELETE);
+    }
+
+    /** Writes the batch's rows in the open transaction, step by step; adds what must stay open to {@code resources}. */
     List<RecordOutcome> execute(DecodedBatch batch, List<PendingResult> resources) throws SQLException {
-        List<Map<BitSet, List<Row>>> generations = new ArrayList<>();
-        for (List<Row> generation : batch.generations()) {
-            Map<BitSet, List<Row>> groups = new LinkedHashMap<>();
-            for (Row row : generation) {
-                groups.computeIfAbsent(row.present(), k -> new ArrayList<>()).add(row);
-            }
-            generations.add(groups);
+        List<DecodedBatch.Step> steps = batch.steps();
+        if (steps.size() == 1
+                && steps.get(0).operation() == Operation.WRITE
+                && steps.get(0).rows().size() == batch.size()) {
+            return write(steps.get(0).rows(), true, resources); // most batches: every row written, in one step
         }
-        List<RecordOutcome> outcomes = new ArrayList<>(batch.size());
-        BitSet written = new BitSet();
-        boolean firstGeneration = true;
-        for (Map<BitSet, List<Row>> groups : generations) {
-            for (Map.Entry<BitSet, List<Row>> group : groups.entrySet()) {
-                outcomes.addAll(writer.write(group.getKey(), group.getValue(), firstGeneration, resources));
-                group.getValue().forEach(row -> written.set(row.index()));
+        Map<Integer, RecordOutcome> outcomes = new HashMap<>(batch.size() * 4 / 3 + 1);
+        boolean firstWrite = true;
+        for (DecodedBatch.Step step : steps) {
+            List<RecordOutcome> done;
+            switch (step.operation()) {
+                case TRUNCATE:
+                    truncate(resources);
+                    done = List.of(new RecordOutcome(step.rows().get(0).index(), 1));
+                    break;
+                case DELETE:
+                    done = writer.delete(step.rows(), resources);
+                    break;
+                default:
+                    done = write(step.rows(), firstWrite, resources);
+                    firstWrite = false;
             }
-            firstGeneration = false;
+            done.forEach(outcome -> outcomes.put(outcome.index(), outcome));
         }
+        List<RecordOutcome> all = new ArrayList<>(batch.size());
         for (int index : batch.rowIndexes()) {
-            if (!written.get(index)) {
-                outcomes.add(new RecordOutcome(index, 0)); // superseded by a later version of its key
-            }
+            RecordOutcome outcome = outcomes.get(index);
+            all.add(outcome != null ? outcome : leftOut(index, batch.replacedBy(), outcomes));
+        }
+        return all;
+    }
+
+    private List<RecordOutcome> write(List<Row> rows, boolean firstWrite, List<PendingResult> resources)
+            throws SQLException {
+        Map<BitSet, List<Row>> groups = new LinkedHashMap<>();
+        for (Row row : rows) {
+            groups.computeIfAbsent(row.present(), k -> new ArrayList<>()).add(row);
+        }
+        List<RecordOutcome> outcomes = new ArrayList<>(rows.size());
+        for (Map.Entry<BitSet, List<Row>> group : groups.entrySet()) {
+            outcomes.addAll(writer.write(group.getKey(), group.getValue(), firstWrite, resources));
         }
         return outcomes;
+    }
+
+    private void truncate(List<PendingResult> resources) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(templates.truncate());
+        resources.add(statement::close);
+        statement.executeUpdate();
+    }
+
+    /**
+     * A record left out because a later one of its key made it pointless: no row affected, and, in update mode,
+     * its row missing exactly when the row of the write that stands for it was.
+     */
+    private static RecordOutcome leftOut(
+            int index, Map<Integer, Integer> replacedBy, Map<Integer, RecordOutcome> outcomes) {
+        Integer by = replacedBy.get(index);
+        while (by != null && !outcomes.containsKey(by)) {
+            by = replacedBy.get(by);
+        }
+        return new RecordOutcome(index, 0, by != null && outcomes.get(by).rowMissing());
     }
 
     /**

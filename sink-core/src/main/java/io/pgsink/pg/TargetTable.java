@@ -2,12 +2,15 @@ package io.pgsink.pg;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgsink.config.KeySource;
+import io.pgsink.config.MissingRowPolicy;
 import io.pgsink.config.Route;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
+import io.pgsink.decode.DecodeException;
 import io.pgsink.decode.DecodedBatch;
+import io.pgsink.decode.Row;
 import io.pgsink.decode.RowDecoder;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TableRef;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
@@ -57,7 +61,8 @@ public final class TargetTable {
 
     private final DataSource dataSource;
     private final TableRef tableRef;
-    private final WriteMode mode;
+    private final WriteMode mode; // as the SQL sees it: update mode that inserts missing rows is an upsert
+    private final MissingRowPolicy missingRows;
     private final UnknownFieldPolicy unknownFields;
     private final WriteMethod method;
     private final boolean directCopy;
@@ -75,13 +80,15 @@ public final class TargetTable {
             DataSource dataSource,
             TableSchema schema,
             WriteMode mode,
+            MissingRowPolicy missingRows,
             List<Column> keyColumns,
             UnknownFieldPolicy unknownFields,
             WriteMethod method,
             boolean directCopy) {
         this.dataSource = dataSource;
         this.tableRef = schema.table();
-        this.mode = mode;
+        this.mode = sqlMode(mode, missingRows);
+        this.missingRows = missingRows;
         this.unknownFields = unknownFields;
         this.method = method;
         this.directCopy = directCopy;
@@ -91,20 +98,18 @@ public final class TargetTable {
     private Generation generation(int number, TableSchema schema, List<Column> keyColumns) {
         RowDecoder decoder = new RowDecoder(
                 schema,
-                mode == WriteMode.UPSERT ? keyColumns : List.of(),
+                mode == WriteMode.UPSERT || mode == WriteMode.UPDATE ? keyColumns : List.of(),
                 unknownFields == UnknownFieldPolicy.REJECT,
                 watch::unknownField);
         return new Generation(
                 number, schema, keyColumns, decoder, new SqlTemplates(schema, mode, keyColumns, directCopy));
     }
 
-    /**
-     * Reads the table's schema and resolves the key columns: the configured ones, or the primary key when none
-     * are configured. Upsert mode needs a key.
-     *
-     * @param method how sessions send rows: COPY or a JDBC batch
-     * @throws SchemaException when the table or a key column does not exist, or upsert mode has no key
-     */
+    private static WriteMode sqlMode(WriteMode mode, MissingRowPolicy missingRows) {
+        return mode == WriteMode.UPDATE && missingRows == MissingRowPolicy.INSERT ? WriteMode.UPSERT : mode;
+    }
+
+    /** {@link #open(DataSource, TableRef, WriteMode, List, UnknownFieldPolicy, WriteMethod, MissingRowPolicy)}, skipping missing rows in update mode. */
     public static TargetTable open(
             DataSource dataSource,
             TableRef table,
@@ -113,33 +118,60 @@ public final class TargetTable {
             UnknownFieldPolicy unknownFields,
             WriteMethod method)
             throws SQLException {
+        return open(dataSource, table, mode, keyNames, unknownFields, method, MissingRowPolicy.SKIP);
+    }
+
+    /**
+     * Reads the table's schema and resolves the key columns: the configured ones, or the primary key when none
+     * are configured. Upsert and update modes need a key; deletes match on it in every mode.
+     *
+     * @param method how sessions send rows: COPY or a JDBC batch
+     * @param missingRows in update mode, what becomes of a record whose row does not exist ({@link
+     *     MissingRowPolicy#INSERT} makes the writes upserts)
+     * @throws SchemaException when the table or a key column does not exist, or upsert or update mode has no key
+     */
+    public static TargetTable open(
+            DataSource dataSource,
+            TableRef table,
+            WriteMode mode,
+            List<String> keyNames,
+            UnknownFieldPolicy unknownFields,
+            WriteMethod method,
+            MissingRowPolicy missingRows)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             TableSchema schema = Catalog.load(connection, table);
             List<String> names = keyNames.isEmpty() ? schema.primaryKey() : keyNames;
             List<Column> keys = keyColumns(schema, names);
+            WriteMode sqlMode = sqlMode(mode, missingRows);
+            String modeName = mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
             for (Column key : keys) {
-                if (mode == WriteMode.UPSERT && key.identityAlways()) {
+                if (sqlMode == WriteMode.UPSERT && key.identityAlways()) {
                     throw new SchemaException("key column \"" + key.name() + "\" of table " + table + " is GENERATED"
-                            + " ALWAYS AS IDENTITY, so records cannot carry it and write.mode=upsert has no key to"
-                            + " match: make it GENERATED BY DEFAULT, or set key.columns to another unique key");
+                            + " ALWAYS AS IDENTITY, so records cannot carry it and write.mode=" + modeName
+                            + " has no key to match: make it GENERATED BY DEFAULT, or set key.columns to another"
+                            + " unique key");
                 }
             }
-            if (mode == WriteMode.UPSERT && keys.isEmpty()) {
-                throw new SchemaException("write.mode=upsert needs a key, but table " + table + " has no primary key"
-                        + " and key.columns is empty: set key.columns to the columns of a unique constraint");
+            if ((mode == WriteMode.UPSERT || mode == WriteMode.UPDATE) && keys.isEmpty()) {
+                throw new SchemaException("write.mode=" + modeName + " needs a key, but table " + table + " has no"
+                        + " primary key and key.columns is empty: set key.columns to the columns of a unique"
+                        + " constraint");
             }
-            boolean directCopy = mode == WriteMode.UPSERT
-                    && method == WriteMethod.COPY
-                    && directCopyIsAnUpsert(connection, table, names);
-            if (mode == WriteMode.UPSERT && method == WriteMethod.COPY && !directCopy) {
+            boolean conflicts =
+                    sqlMode == WriteMode.UPSERT || (sqlMode == WriteMode.INSERT_IF_ABSENT && !keys.isEmpty());
+            boolean directCopy =
+                    conflicts && method == WriteMethod.COPY && directCopyIsAnUpsert(connection, table, names);
+            if (conflicts && method == WriteMethod.COPY && !directCopy) {
                 LOG.info(
-                        "upserts into {} go through a staging table: a plain COPY would not be an upsert there (no"
+                        "{} writes into {} go through a staging table: a plain COPY would not do the same there (no"
                                 + " immediate, non-partial unique index on exactly {}, or row security, rules or an identity"
                                 + " column)",
+                        modeName,
                         table,
                         names);
             }
-            return new TargetTable(dataSource, schema, mode, keys, unknownFields, method, directCopy);
+            return new TargetTable(dataSource, schema, mode, missingRows, keys, unknownFields, method, directCopy);
         }
     }
 
@@ -159,7 +191,8 @@ public final class TargetTable {
                 route.keySource() == KeySource.COORDINATES && route.keyColumns().isEmpty()
                         ? coordinateColumns(route)
                         : route.keyColumns();
-        TargetTable opened = open(dataSource, ref, route.mode(), keys, config.unknownFields(), config.writeMethod());
+        TargetTable opened = open(
+                dataSource, ref, route.mode(), keys, config.unknownFields(), config.writeMethod(), route.missingRows());
         boolean needsKey = route.mode() == WriteMode.UPSERT || route.mode() == WriteMode.UPDATE || route.deletes();
         if (needsKey && !keys.isEmpty()) {
             try (Connection connection = dataSource.getConnection()) {
@@ -235,9 +268,20 @@ public final class TargetTable {
     /** Decodes a batch against this table's columns (see {@link DecodedBatch} for repeated keys). */
     public DecodedBatch decode(List<SinkRecord> records) {
         Generation g = current;
-        DecodedBatch decoded = g.decoder().decode(records);
+        DecodedBatch decoded = g.decoder().decode(records).withKey(g.keyColumns(), mode);
         decodedBy.put(decoded, g.number());
         return decoded;
+    }
+
+    /**
+     * Rows decoded elsewhere (by the current generation's column order), as a batch of this table: ordered by its
+     * key for its write mode (see {@link DecodedBatch}) and written by sessions of the current generation.
+     */
+    public DecodedBatch batchOf(List<Row> rows, Map<Integer, DecodeException> failures) {
+        Generation g = current;
+        DecodedBatch batch = new DecodedBatch(rows, failures, g.keyColumns(), mode);
+        decodedBy.put(batch, g.number());
+        return batch;
     }
 
     /**
@@ -356,6 +400,11 @@ public final class TargetTable {
             rs.next();
             return rs.getString(1);
         }
+    }
+
+    /** What becomes of a record whose row does not exist, in update mode. */
+    public MissingRowPolicy missingRows() {
+        return missingRows;
     }
 
     /** The table's name as configured, for messages. */

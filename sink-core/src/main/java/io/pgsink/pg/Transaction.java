@@ -42,13 +42,17 @@ public final class Transaction implements AutoCloseable {
      * Writes rows in this transaction; their outcomes follow the earlier ones. On a database error the rows'
      * statements are closed (an unfinished COPY cancelled) and the error thrown: the transaction is then aborted
      * until it is rolled back, wholly or to a {@link #savepoint()} taken before this call.
+     *
+     * @return these rows' outcomes (which {@link #forEachRemaining} hands out as well)
      */
-    public void write(DecodedBatch rows) throws SQLException {
+    public List<RecordOutcome> write(DecodedBatch rows) throws SQLException {
         requireOpen();
         List<PendingResult> opened = new ArrayList<>();
         try {
-            outcomes.addAll(session.execute(rows, opened));
+            List<RecordOutcome> written = session.execute(rows, opened);
+            outcomes.addAll(written);
             resources.addAll(opened);
+            return written;
         } catch (SQLException | RuntimeException e) {
             closeAll(opened, e);
             throw e;

@@ -103,6 +103,11 @@ final class BatchAttempt {
         return records;
     }
 
+    /** The records at these batch indexes, in batch order. */
+    List<SinkRecord> recordsAt(List<Integer> indexes) {
+        return indexes.stream().sorted().map(records::get).toList();
+    }
+
     /** The rows still to write: those of partitions this worker still owns. */
     DecodedBatch rows() {
         return rows;

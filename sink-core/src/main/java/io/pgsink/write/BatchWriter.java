@@ -13,6 +13,7 @@ import io.pgsink.model.SinkRecord;
 import io.pgsink.pg.CommitUnknownException;
 import io.pgsink.pg.FailureDescription;
 import io.pgsink.pg.ProgressStore;
+import io.pgsink.pg.RecordOutcome;
 import io.pgsink.pg.Session;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.pg.Transaction;
@@ -48,6 +49,7 @@ public final class BatchWriter implements AutoCloseable {
     private final FailurePolicy policy;
     private final ProgressStore progress;
     private final UnknownCommit unknownCommit;
+    private MissingRows missingRows; // made on first use, like the drift detector
     private DriftDetector drift; // made on first use, on the writer's thread; moves on only when a batch commits
     private Session session;
     private int sessionGeneration;
@@ -200,8 +202,11 @@ public final class BatchWriter implements AutoCloseable {
         try (Transaction transaction = current.begin(attempt.rows())) {
             List<Rejection> found = new ArrayList<>(attempt.decodeRejections());
             DriftTrial trial = new DriftTrial(drift().copy(), attempt.decodeRejectionsByIndex());
-            isolate(new Part(transaction, attempt, trial), attempt.rows(), found, 1);
+            List<Integer> missing = new ArrayList<>();
+            isolate(new Part(transaction, attempt, trial, missing), attempt.rows(), found, 1);
             attempt.checkOwned();
+            List<SinkRecord> missingRecords = attempt.recordsAt(missing);
+            found.addAll(missingRows().rejections(missingRecords));
             // the drift rule, on a copy the lane keeps only if this transaction commits; it throws before
             // anything of the batch is dead-lettered, so the topic never takes the run's last record
             DriftDetector afterBatch = checkDrift(attempt, found);
@@ -217,12 +222,16 @@ public final class BatchWriter implements AutoCloseable {
             attempt.checkOwned();
             transaction.commit();
             drift = afterBatch;
+            missingRows().committed(missingRecords, listener);
         }
         listener.committed();
     }
 
-    /** What bisection works within: the transaction, the batch, and the drift trial fed as parts settle. */
-    private record Part(Transaction transaction, BatchAttempt attempt, DriftTrial trial) {}
+    /**
+     * What bisection works within: the transaction, the batch, the drift trial fed as parts settle, and the batch
+     * indexes of records written but whose row did not exist (update mode).
+     */
+    private record Part(Transaction transaction, BatchAttempt attempt, DriftTrial trial, List<Integer> missing) {}
 
     private void logMoved(Set<PartitionRef> partitions) {
         LOG.warn(
@@ -275,7 +284,11 @@ public final class BatchWriter implements AutoCloseable {
         Transaction transaction = p.transaction();
         Transaction.Mark mark = transaction.mark();
         try {
-            transaction.write(part);
+            for (RecordOutcome outcome : transaction.write(part)) {
+                if (outcome.rowMissing()) {
+                    p.missing().add(outcome.index());
+                }
+            }
             transaction.release(mark);
             return null;
         } catch (SQLException e) {
@@ -302,13 +315,21 @@ public final class BatchWriter implements AutoCloseable {
         rejections.forEach(r -> byRecord.put(r.record(), r));
         for (SinkRecord record : attempt.ownedRecords()) {
             Rejection rejection = byRecord.get(record);
-            if (rejection == null) {
+            // a record whose row was missing went through the table like a written one
+            if (rejection == null || MissingRows.LABEL.equals(rejection.exceptionClass())) {
                 copy.written();
             } else {
                 stopIfDrift(copy.rejected(rejection));
             }
         }
         return copy;
+    }
+
+    private MissingRows missingRows() {
+        if (missingRows == null) {
+            missingRows = new MissingRows(table.missingRows(), table.name());
+        }
+        return missingRows;
     }
 
     private DriftDetector drift() {

@@ -18,6 +18,12 @@ public interface WriteListener {
     /** A write succeeded (after retries, the failure has cleared). */
     default void succeeded() {}
 
+    /**
+     * Update mode skipped {@code count} records of a committed batch because their rows did not exist
+     * ({@code update.missing=skip}); they count as handled.
+     */
+    default void rowsMissing(int count) {}
+
     /** A batch is handled: {@code written} records are in the table, {@code deadLettered} in the dead-letter topic. */
     default void handled(int written, int deadLettered) {}
 }

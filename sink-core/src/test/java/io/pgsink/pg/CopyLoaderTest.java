@@ -113,7 +113,8 @@ class CopyLoaderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(WriteMode.class)
+    // update mode writes no row into an empty table: these modes insert (update has its own tests)
+    @EnumSource(value = WriteMode.class, mode = EnumSource.Mode.EXCLUDE, names = "UPDATE")
     void aBadRowFarIntoALargeCopyFailsItWholeAndLeavesTheConnectionIdle(WriteMode mode) throws SQLException {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, code varchar(5), txt text");
         TargetTable writer = open(TestPool.pool(), table, mode);
@@ -140,7 +141,8 @@ class CopyLoaderTest {
 
     /** Without the cancel, the ROLLBACK would wait forever for the unfinished COPY to release the connection. */
     @ParameterizedTest
-    @EnumSource(WriteMode.class)
+    // update mode writes no row into an empty table: these modes insert (update has its own tests)
+    @EnumSource(value = WriteMode.class, mode = EnumSource.Mode.EXCLUDE, names = "UPDATE")
     @Timeout(60)
     void aClientSideFailureWhileStreamingCancelsTheCopyAndRollsBack(WriteMode mode) throws SQLException {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");
@@ -160,7 +162,8 @@ class CopyLoaderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(WriteMode.class)
+    // update mode writes no row into an empty table: these modes insert (update has its own tests)
+    @EnumSource(value = WriteMode.class, mode = EnumSource.Mode.EXCLUDE, names = "UPDATE")
     @Timeout(60)
     void aConnectionLostMidCopyFailsAsTransientWithoutHanging(WriteMode mode) throws SQLException {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, name text");

@@ -39,7 +39,8 @@ class GeneratedColumnsTest {
             writeAndCommit(writer, records("{\"id\": " + mode.ordinal() + ", \"price\": 10, \"tax\": 99}"));
         }
 
-        assertThat(TestPool.rows(table, "id", "(tax = 2)::text")).isEqualTo(Map.of(0L, "true", 1L, "true"));
+        // every mode but update (which finds no row 2 to update) inserted its row, tax computed by the table
+        assertThat(TestPool.rows(table, "id", "(tax = 2)::text")).isEqualTo(Map.of(0L, "true", 1L, "true", 3L, "true"));
     }
 
     @Test

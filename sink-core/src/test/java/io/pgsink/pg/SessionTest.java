@@ -161,6 +161,9 @@ class SessionTest {
         List<Arguments> cases = new ArrayList<>();
         for (WriteMethod method : WriteMethod.values()) {
             for (WriteMode mode : WriteMode.values()) {
+                if (mode == WriteMode.UPDATE) {
+                    continue; // writes no row into an empty table; BatchWriterModesTest isolates its poison
+                }
                 cases.add(Arguments.of(method, mode, "{\"id\": 500, \"code\": \"too long\"}", "22001"));
                 cases.add(Arguments.of(method, mode, "{\"id\": 500, \"name\": null}", "23502"));
                 cases.add(Arguments.of(method, mode, "{\"id\": 500, \"qty\": -1}", "23514"));

@@ -65,7 +65,8 @@ class BatchWriterSchemaChangeTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(WriteMode.class)
+    // update mode writes no row into an empty table: these modes insert (update has its own tests)
+    @EnumSource(value = WriteMode.class, mode = EnumSource.Mode.EXCLUDE, names = "UPDATE")
     void aColumnAddedWhileTheWriterRunsIsWrittenWithoutARestart(WriteMode mode) throws Exception {
         TableRef table = TestPool.createTable("id bigint PRIMARY KEY, v text");
         BatchWriter writer = writer(table, mode, WriteMethod.COPY, UnknownFieldPolicy.IGNORE);
