@@ -36,6 +36,7 @@ public final class DecodedBatch {
 
     private final List<Row> rows;
     private final Map<Integer, DecodeException> failures;
+    private final Set<Integer> skipped;
     private final List<Column> keyColumns;
 
     /**
@@ -43,14 +44,32 @@ public final class DecodedBatch {
      *     database's to reject
      */
     public DecodedBatch(List<Row> rows, Map<Integer, DecodeException> failures, List<Column> keyColumns) {
+        this(rows, failures, Set.of(), keyColumns);
+    }
+
+    /**
+     * @param skipped records that ask nothing of the table by the route's rules (a tombstone where deletes are off,
+     *     a Debezium heartbeat): neither written nor failed, only counted
+     */
+    public DecodedBatch(
+            List<Row> rows, Map<Integer, DecodeException> failures, Set<Integer> skipped, List<Column> keyColumns) {
         this.rows = List.copyOf(rows);
         this.failures = Map.copyOf(failures);
+        this.skipped = Set.copyOf(skipped);
         this.keyColumns = List.copyOf(keyColumns);
     }
 
     /** Records that can never be written, by batch index, with the reason. */
     public Map<Integer, DecodeException> failures() {
         return failures;
+    }
+
+    /**
+     * Batch indexes of the records skipped by the route's rules: handled (their offsets may be committed) without
+     * a row or a dead letter. Not carried into {@link #slice} and {@link #select}, like {@link #failures}.
+     */
+    public Set<Integer> skipped() {
+        return skipped;
     }
 
     /** Batch indexes of the rows that will be written, in write order. */
