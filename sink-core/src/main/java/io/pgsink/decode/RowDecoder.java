@@ -144,7 +144,7 @@ public final class RowDecoder {
         Set<Integer> skipped = new HashSet<>();
         for (int i = 0; i < records.size(); i++) {
             try {
-                Row row = decode(i, records.get(i));
+                Row row = decodeJson(i, records.get(i));
                 if (row == null) {
                     skipped.add(i);
                 } else {
@@ -170,7 +170,7 @@ public final class RowDecoder {
      *
      * @return the row, or {@code null} when the record is skipped (a tombstone where deletes are off)
      */
-    public Row decode(int index, SinkRecord record) throws DecodeException {
+    public Row decodeJson(int index, SinkRecord record) throws DecodeException {
         byte[] value = record.value();
         if (value == null) {
             if (route == null) {
