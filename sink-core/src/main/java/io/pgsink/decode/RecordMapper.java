@@ -111,7 +111,7 @@ final class RecordMapper {
         if (keySource == KeySource.VALUE && image != null) {
             read(image, keysInValue, row, "record value");
         }
-        if (row.firstMissing(keyColumns) != null) {
+        if (row.firstMissing(keyColumns) != null && (key != null || image == null)) {
             readKey(key, row);
         }
         row.throwFailure();
@@ -126,7 +126,7 @@ final class RecordMapper {
     /** Sets the key columns from the record key; every key column must be in it. */
     private void readKey(byte[] key, MappedRow row) throws DecodeException {
         if (key == null) {
-            throw new DecodeException(null, "record has no key, and this route takes the row's key from it");
+            throw new DecodeException(null, "record has no key, and the row's key is to come from it");
         }
         int first = firstNonBlank(key);
         if (first < key.length && key[first] == '{') {
@@ -207,6 +207,7 @@ final class RecordMapper {
                     }
                 }
             }
+            row.throwFailure(); // before trailing content, in the plain path's order
             if (parser.nextToken() != null) {
                 throw new DecodeException(null, what + " is not valid JSON (trailing content after the object)");
             }
