@@ -33,6 +33,11 @@ final class Bytea {
         } catch (IllegalArgumentException e) {
             throw ValueFormatter.bad(column, "is neither standard base64 nor \\x followed by hex digits");
         }
+        return hex(bytes);
+    }
+
+    /** The bytes in PostgreSQL's bytea hex form, lower case. */
+    static String hex(byte[] bytes) {
         char[] hex = new char[2 + 2 * bytes.length];
         hex[0] = '\\';
         hex[1] = 'x';

@@ -53,6 +53,7 @@ public final class DecodedBatch {
 
     private final List<Row> rows;
     private final Map<Integer, DecodeException> failures;
+    private final Set<Integer> skipped;
     private final List<Column> keyColumns;
     private final WriteMode mode;
     private Plan plan; // computed on first use, on the writer's thread
@@ -70,7 +71,16 @@ public final class DecodedBatch {
      *     database's to reject
      */
     public DecodedBatch(List<Row> rows, Map<Integer, DecodeException> failures, List<Column> keyColumns) {
-        this(rows, failures, keyColumns, keyColumns.isEmpty() ? WriteMode.INSERT : WriteMode.UPSERT);
+        this(rows, failures, Set.of(), keyColumns, keyColumns.isEmpty() ? WriteMode.INSERT : WriteMode.UPSERT);
+    }
+
+    /**
+     * @param skipped records that ask nothing of the table by the route's rules (a tombstone where deletes are off,
+     *     a Debezium heartbeat): neither written nor failed, only counted
+     */
+    public DecodedBatch(
+            List<Row> rows, Map<Integer, DecodeException> failures, Set<Integer> skipped, List<Column> keyColumns) {
+        this(rows, failures, skipped, keyColumns, keyColumns.isEmpty() ? WriteMode.INSERT : WriteMode.UPSERT);
     }
 
     /**
@@ -80,6 +90,17 @@ public final class DecodedBatch {
      */
     public DecodedBatch(
             List<Row> rows, Map<Integer, DecodeException> failures, List<Column> keyColumns, WriteMode mode) {
+        this(rows, failures, Set.of(), keyColumns, mode);
+    }
+
+    /** The general form of the constructors above. */
+    public DecodedBatch(
+            List<Row> rows,
+            Map<Integer, DecodeException> failures,
+            Set<Integer> skipped,
+            List<Column> keyColumns,
+            WriteMode mode) {
+        this.skipped = Set.copyOf(skipped);
         this.keyColumns = List.copyOf(keyColumns);
         this.mode = mode;
         Map<Integer, DecodeException> failed = null;
@@ -117,7 +138,7 @@ public final class DecodedBatch {
 
     /** The same rows and failures, ordered by {@code keyColumns} for {@code mode} (see the class comment). */
     public DecodedBatch withKey(List<Column> keyColumns, WriteMode mode) {
-        return new DecodedBatch(rows, failures, keyColumns, mode);
+        return new DecodedBatch(rows, failures, skipped, keyColumns, mode);
     }
 
     /** Records that can never be written, by batch index, with the reason. */
@@ -125,7 +146,15 @@ public final class DecodedBatch {
         return failures;
     }
 
-    /** Batch indexes of the rows that will be written, in the records' order. */
+    /**
+     * Batch indexes of the records skipped by the route's rules: handled (their offsets may be committed) without
+     * a row or a dead letter. Not carried into {@link #slice} and {@link #select}, like {@link #failures}.
+     */
+    public Set<Integer> skipped() {
+        return skipped;
+    }
+
+    /** Batch indexes of the rows that will be written, in write order. */
     public List<Integer> rowIndexes() {
         return rows.stream().map(Row::index).toList();
     }

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.pgsink.config.KeySource;
+import io.pgsink.config.Route;
+import io.pgsink.config.WriteMode;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.schema.Column;
 import io.pgsink.schema.TableSchema;
@@ -21,8 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -57,7 +62,7 @@ public final class RowDecoder {
 
     // Exact decimals: numeric columns must not pass through a double. Not FAIL_ON_TRAILING_TOKENS: values are
     // read one by one from inside the object; decode() checks for trailing content itself.
-    private static final ObjectMapper MAPPER = new ObjectMapper(
+    static final ObjectMapper MAPPER = new ObjectMapper(
                     JsonFactory.builder().streamReadConstraints(LIMITS).build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
@@ -69,6 +74,14 @@ public final class RowDecoder {
     private final List<Column> requiredColumns;
     private final boolean rejectUnknownFields;
     private final Consumer<String> unknownFields;
+    // The route's rules; null for a decoder built without a route (every field to its column, tombstones refused).
+    private final Route route;
+    // The general path; null without a route.
+    private final RecordMapper mapper;
+    // Whether records are written by the plain streaming path: without a route, or where it is exact (the identity
+    // mapping, the key in the value). Deletes always take the general path, which reads the key columns only.
+    private final boolean plain;
+    private final List<Column> batchKeyColumns;
 
     /**
      * @param requiredColumns columns every record must set to a non-null value (the conflict key in upsert mode)
@@ -90,18 +103,53 @@ public final class RowDecoder {
         this.requiredColumns = List.copyOf(requiredColumns);
         this.rejectUnknownFields = rejectUnknownFields;
         this.unknownFields = unknownFields;
+        this.route = null;
+        this.mapper = null;
+        this.plain = true;
+        this.batchKeyColumns = this.requiredColumns;
     }
 
     /**
-     * Decodes a batch; rows keep the records' order, and the required columns are the conflict key that
-     * {@link DecodedBatch} deduplicates by.
+     * A decoder for one route: its mapping, key source, deletes and truncates (see {@link RecordMapper} for where
+     * key columns come from). Records under the identity mapping with the key in the value take the plain path.
+     *
+     * @param keyColumns the route's key columns, resolved against the table ({@link KeyColumns#names})
+     * @param unknownFields told the name of the column a field looked for and did not find (see above)
+     */
+    public RowDecoder(
+            TableSchema schema,
+            Route route,
+            List<Column> keyColumns,
+            boolean rejectUnknownFields,
+            Consumer<String> unknownFields) {
+        this.schema = schema;
+        this.requiredColumns = RecordMapper.required(route, keyColumns);
+        this.rejectUnknownFields = rejectUnknownFields;
+        this.unknownFields = unknownFields;
+        this.route = route;
+        this.mapper = new RecordMapper(
+                schema, route, keyColumns, new RecordMapper.UnknownFields(rejectUnknownFields, unknownFields));
+        this.plain = route.mapping().isIdentity() && route.keySource() == KeySource.VALUE;
+        this.batchKeyColumns = route.mode() == WriteMode.UPSERT ? List.copyOf(keyColumns) : List.of();
+    }
+
+    /**
+     * Decodes a batch of records in the schemaless JSON format; rows keep the records' order, and in upsert mode
+     * the key columns are the conflict key that {@link DecodedBatch} deduplicates by. A tombstone is a delete by
+     * the record key where the route enables deletes, and skipped otherwise (refused without a route).
      */
     public DecodedBatch decode(List<SinkRecord> records) {
         List<Row> rows = new ArrayList<>(records.size());
         Map<Integer, DecodeException> failures = new HashMap<>();
+        Set<Integer> skipped = new HashSet<>();
         for (int i = 0; i < records.size(); i++) {
             try {
-                rows.add(decode(i, records.get(i).value()));
+                Row row = decodeJson(i, records.get(i));
+                if (row == null) {
+                    skipped.add(i);
+                } else {
+                    rows.add(row);
+                }
             } catch (DecodeException e) {
                 failures.put(i, e);
             } catch (RuntimeException e) {
@@ -114,7 +162,60 @@ public final class RowDecoder {
                                 "record could not be decoded (" + e.getClass().getName() + ")"));
             }
         }
-        return new DecodedBatch(rows, failures, requiredColumns);
+        return new DecodedBatch(rows, failures, skipped, batchKeyColumns);
+    }
+
+    /**
+     * One record in the schemaless JSON format: its value is the object to write, a tombstone a delete by its key.
+     *
+     * @return the row, or {@code null} when the record is skipped (a tombstone where deletes are off)
+     */
+    public Row decodeJson(int index, SinkRecord record) throws DecodeException {
+        byte[] value = record.value();
+        if (value == null) {
+            if (route == null) {
+                throw new DecodeException(null, "record has no value (a tombstone); pgsink does not delete rows");
+            }
+            return route.deletes() ? mapper.delete(index, null, record.key()) : null;
+        }
+        return plain ? decode(index, value) : mapper.write(index, record, value, record.key());
+    }
+
+    /**
+     * One record as its format read it ({@link RecordFormat}), mapped to the table's columns.
+     *
+     * @param change what the record asks, or {@code null} when it asks nothing
+     * @return the row, or {@code null} when the record is skipped: no change, or a delete or truncate the route
+     *     does not enable
+     */
+    public Row decode(int index, SinkRecord record, Change change) throws DecodeException {
+        if (change == null) {
+            return null;
+        }
+        switch (change.operation()) {
+            case WRITE:
+                if (change.value() == null) {
+                    throw new DecodeException(null, "change to write has no value");
+                }
+                return plain
+                        ? decode(index, change.value())
+                        : mapper.write(index, record, change.value(), change.key());
+            case DELETE:
+                if (route == null) {
+                    throw new DecodeException(null, "record is a delete; pgsink deletes rows only for a route");
+                }
+                return route.deletes() ? mapper.delete(index, change.value(), change.key()) : null;
+            case TRUNCATE:
+                if (route == null) {
+                    throw new DecodeException(null, "record is a truncate; pgsink truncates only for a route");
+                }
+                return route.truncates()
+                        ? new Row(
+                                index, new BitSet(), new String[schema.columns().size()], Operation.TRUNCATE)
+                        : null;
+            default:
+                throw new IllegalStateException("unhandled operation " + change.operation());
+        }
     }
 
     public Row decode(int index, byte[] value) throws DecodeException {
@@ -145,11 +246,7 @@ public final class RowDecoder {
                     continue;
                 }
                 if (column.identityAlways()) {
-                    throw new DecodeException(
-                            column.name(),
-                            "column \"" + column.name() + "\" is GENERATED ALWAYS AS IDENTITY, which PostgreSQL fills"
-                                    + " itself and pgsink does not override: leave the field out of the records, or"
-                                    + " make the column GENERATED BY DEFAULT");
+                    throw identityAlways(column);
                 }
                 try {
                     values[column.index()] = convert(parser, token, column, value, utf8);
@@ -175,16 +272,8 @@ public final class RowDecoder {
             if (parser.nextToken() != null) {
                 throw new DecodeException(null, "record value is not valid JSON (trailing content after the object)");
             }
-        } catch (StreamConstraintsException e) {
-            throw new DecodeException(
-                    null,
-                    "record value is past pgsink's JSON limits (nesting depth " + MAX_NESTING_DEPTH + ", numbers of "
-                            + Numbers.MAX_LENGTH + " characters, strings of " + MAX_STRING_LENGTH
-                            + " characters, field names of " + MAX_NAME_LENGTH + " characters)" + where(e));
-        } catch (JsonProcessingException e) {
-            throw new DecodeException(null, "record value is not valid JSON" + where(e));
         } catch (IOException e) {
-            throw new DecodeException(null, "record value could not be read as JSON");
+            throw unreadable(e, "record value");
         }
         if (present.isEmpty()) {
             throw new DecodeException(null, "record sets no column of table " + schema.table());
@@ -197,8 +286,31 @@ public final class RowDecoder {
         return new Row(index, present, values);
     }
 
+    /** Why {@code input} (what, e.g. "record value") could not be read as JSON, without quoting it. */
+    static DecodeException unreadable(IOException e, String what) {
+        if (e instanceof StreamConstraintsException limit) {
+            return new DecodeException(
+                    null,
+                    what + " is past pgsink's JSON limits (nesting depth " + MAX_NESTING_DEPTH + ", numbers of "
+                            + Numbers.MAX_LENGTH + " characters, strings of " + MAX_STRING_LENGTH
+                            + " characters, field names of " + MAX_NAME_LENGTH + " characters)" + where(limit));
+        }
+        if (e instanceof JsonProcessingException invalid) {
+            return new DecodeException(null, what + " is not valid JSON" + where(invalid));
+        }
+        return new DecodeException(null, what + " could not be read as JSON");
+    }
+
+    static DecodeException identityAlways(Column column) {
+        return new DecodeException(
+                column.name(),
+                "column \"" + column.name() + "\" is GENERATED ALWAYS AS IDENTITY, which PostgreSQL fills"
+                        + " itself and pgsink does not override: leave the field out of the records, or"
+                        + " make the column GENERATED BY DEFAULT");
+    }
+
     /** The column's text for the value at {@code token}, leaving the parser on the value's last token. */
-    private static String convert(JsonParser parser, JsonToken token, Column column, byte[] input, boolean utf8)
+    static String convert(JsonParser parser, JsonToken token, Column column, byte[] input, boolean utf8)
             throws IOException, DecodeException {
         if (token == JsonToken.VALUE_NULL) {
             return null;
@@ -280,7 +392,7 @@ public final class RowDecoder {
      * The bytes as text, rejecting malformed UTF-8 (an overlong or surrogate encoding, say) rather than replacing
      * it: the tokenizer skipping a nested value does not check every multi-byte sequence.
      */
-    private static String utf8(byte[] input, int offset, int length, Column column) throws DecodeException {
+    static String utf8(byte[] input, int offset, int length, Column column) throws DecodeException {
         for (int i = offset; i < offset + length; i++) {
             if (input[i] < 0) {
                 try {
@@ -302,7 +414,7 @@ public final class RowDecoder {
      * Whether the byte offsets the parser reports index {@code value} as UTF-8 text: Jackson also reads UTF-16
      * and UTF-32 (recognised by zero bytes or a byte order mark), whose offsets could not be sliced as UTF-8.
      */
-    private static boolean isUtf8(byte[] value) {
+    static boolean isUtf8(byte[] value) {
         return value.length >= 2 && value[0] != 0 && value[1] != 0 && value[0] > 0;
     }
 

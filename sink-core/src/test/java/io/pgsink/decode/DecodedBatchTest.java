@@ -8,6 +8,7 @@ import io.pgsink.schema.ColumnType;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DecodedBatchTest {
@@ -99,5 +100,21 @@ class DecodedBatchTest {
 
         // 0 and 1 are one key (same instant, same number), superseded by nothing else; 2 and 3 differ.
         assertThat(indexes(batch.generations())).containsExactly(List.of(1, 2, 3));
+    }
+
+    @Test
+    void skippedRecordsAreKeptApartFromRowsAndFailuresAndNotCarriedIntoParts() {
+        DecodedBatch batch = new DecodedBatch(
+                List.of(row(0, "a"), row(2, "b")),
+                Map.of(3, new DecodeException(null, "bad")),
+                Set.of(1),
+                List.of(KEY_A));
+
+        assertThat(batch.skipped()).containsExactly(1);
+        assertThat(batch.rowIndexes()).containsExactly(0, 2);
+        assertThat(batch.failures()).containsOnlyKeys(3);
+        assertThat(batch.slice(0, 1).skipped()).isEmpty();
+        assertThat(batch.select(i -> true).skipped()).isEmpty();
+        assertThat(new DecodedBatch(List.of(), Map.of(), List.of()).skipped()).isEmpty();
     }
 }

@@ -2,6 +2,11 @@ package io.pgsink.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgsink.config.KeySource;
+import io.pgsink.config.Mapping;
+import io.pgsink.config.NamingConvention;
+import io.pgsink.config.WriteMode;
+import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TableRef;
 import io.pgsink.schema.Column;
 import io.pgsink.schema.ColumnType;
@@ -9,8 +14,11 @@ import io.pgsink.schema.TableSchema;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -161,6 +169,65 @@ class RowDecoderFuzzTest {
         // Both outcomes are exercised, so the mutations neither all break the JSON nor all leave it valid.
         assertThat(decoded).isGreaterThan(CASES / 20);
         assertThat(rejected).isGreaterThan(CASES / 20);
+    }
+
+    /**
+     * The route paths against the plain one, on the same mutations: a route with the identity mapping takes the
+     * plain path, and a mapping that changes nothing here (it excludes a field no record has) takes the general
+     * one; both give the rows, or the failures, that a decoder without a route gives, value for value.
+     */
+    @Test
+    void theRouteDecodersGiveThePlainDecodersRowsAndFailuresForEveryMutation() {
+        TableSchema schema = new TableSchema(new TableRef("public", "fuzz"), COLUMNS, List.of());
+        RowDecoder plain = new RowDecoder(schema, List.of(), false);
+        Mapping unchanged = new Mapping(
+                Set.of(),
+                Set.of("no such field"),
+                Map.of(),
+                Map.of(),
+                null,
+                Map.of(),
+                Map.of(),
+                NamingConvention.EXACT);
+        List<RowDecoder> routed = List.of(
+                new RowDecoder(
+                        schema,
+                        MappingFixture.route(Mapping.identity(), KeySource.VALUE, WriteMode.INSERT, false),
+                        List.of(),
+                        false,
+                        name -> {}),
+                new RowDecoder(
+                        schema,
+                        MappingFixture.route(unchanged, KeySource.VALUE, WriteMode.INSERT, false),
+                        List.of(),
+                        false,
+                        name -> {}));
+        Random random = new Random(SEED + 1);
+        for (int n = 0; n < CASES / 10; n++) {
+            byte[] input = mutate(VALID[random.nextInt(VALID.length)].getBytes(StandardCharsets.UTF_8), random);
+            SinkRecord record = new SinkRecord("fuzz", 0, n, 0L, null, input, List.of());
+            String expected = outcome(() -> plain.decode(0, input));
+            for (RowDecoder decoder : routed) {
+                String actual = outcome(() -> decoder.decodeJson(0, record));
+                if (!actual.equals(expected)) {
+                    throw new AssertionError(
+                            "case " + n + ": " + actual + " instead of " + expected + " for " + describe(input));
+                }
+            }
+        }
+    }
+
+    private interface Decoding {
+        Row decode() throws DecodeException;
+    }
+
+    private static String outcome(Decoding decoding) {
+        try {
+            Row row = decoding.decode();
+            return row.operation() + " " + row.present() + " " + Arrays.toString(row.values());
+        } catch (DecodeException e) {
+            return "failed on " + e.column() + ": " + e.getMessage();
+        }
     }
 
     private static byte[] mutate(byte[] valid, Random random) {
