@@ -188,7 +188,23 @@ final class LogicalValues {
         if (!value.isTextual() || !FormatJson.isJsonValue(value.textValue())) {
             throw bad(field, schema, "is not a string holding one JSON value");
         }
+        // Checked here so the message names the field: UTF-8 cannot encode a lone surrogate, the generator refuses it.
+        if (hasLoneSurrogate(value.textValue())) {
+            throw bad(field, schema, "contains a lone UTF-16 surrogate, which UTF-8 cannot encode");
+        }
         out.writeRawValue(value.textValue());
+    }
+
+    private static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
