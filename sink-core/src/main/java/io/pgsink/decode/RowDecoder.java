@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.pgsink.config.InputFormat;
 import io.pgsink.config.KeySource;
 import io.pgsink.config.Route;
 import io.pgsink.config.WriteMode;
@@ -82,6 +83,8 @@ public final class RowDecoder {
     // mapping, the key in the value). Deletes always take the general path, which reads the key columns only.
     private final boolean plain;
     private final List<Column> batchKeyColumns;
+    // How the route's records are read; null for schemaless JSON, decoded straight from the value's bytes.
+    private final RecordFormat format;
 
     /**
      * @param requiredColumns columns every record must set to a non-null value (the conflict key in upsert mode)
@@ -107,6 +110,7 @@ public final class RowDecoder {
         this.mapper = null;
         this.plain = true;
         this.batchKeyColumns = this.requiredColumns;
+        this.format = null;
     }
 
     /**
@@ -131,12 +135,14 @@ public final class RowDecoder {
                 schema, route, keyColumns, new RecordMapper.UnknownFields(rejectUnknownFields, unknownFields));
         this.plain = route.mapping().isIdentity() && route.keySource() == KeySource.VALUE;
         this.batchKeyColumns = route.mode() == WriteMode.UPSERT ? List.copyOf(keyColumns) : List.of();
+        this.format = route.format() == InputFormat.JSON ? null : RecordFormat.of(route.format());
     }
 
     /**
-     * Decodes a batch of records in the schemaless JSON format; rows keep the records' order, and in upsert mode
-     * the key columns are the conflict key that {@link DecodedBatch} deduplicates by. A tombstone is a delete by
-     * the record key where the route enables deletes, and skipped otherwise (refused without a route).
+     * Decodes a batch of records in the route's format; rows keep the records' order, and in upsert mode the key
+     * columns are the conflict key that {@link DecodedBatch} deduplicates by. A JSON tombstone is a delete by the
+     * record key where the route enables deletes, and skipped otherwise (refused without a route); other formats
+     * say themselves what a record asks ({@link RecordFormat}).
      */
     public DecodedBatch decode(List<SinkRecord> records) {
         List<Row> rows = new ArrayList<>(records.size());
@@ -144,7 +150,8 @@ public final class RowDecoder {
         Set<Integer> skipped = new HashSet<>();
         for (int i = 0; i < records.size(); i++) {
             try {
-                Row row = decodeJson(i, records.get(i));
+                SinkRecord record = records.get(i);
+                Row row = format == null ? decodeJson(i, record) : decode(i, record, format.read(record));
                 if (row == null) {
                     skipped.add(i);
                 } else {

@@ -10,6 +10,8 @@ import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
 import io.pgsink.decode.DecodeException;
 import io.pgsink.decode.DecodedBatch;
+import io.pgsink.decode.KeyColumns;
+import io.pgsink.decode.MappingCheck;
 import io.pgsink.decode.Row;
 import io.pgsink.decode.RowDecoder;
 import io.pgsink.model.SinkRecord;
@@ -66,6 +68,7 @@ public final class TargetTable {
     private final UnknownFieldPolicy unknownFields;
     private final WriteMethod method;
     private final boolean directCopy;
+    private final Route route; // null: plain JSON objects, each field to its column
     private final SchemaWatch watch = new SchemaWatch(Clock.systemUTC());
     // Which generation decoded a batch, so that it is written by a session of the same one (weak: batches are
     // dropped once written; identity: a DecodedBatch is a value of its own).
@@ -84,8 +87,10 @@ public final class TargetTable {
             List<Column> keyColumns,
             UnknownFieldPolicy unknownFields,
             WriteMethod method,
-            boolean directCopy) {
+            boolean directCopy,
+            Route route) {
         this.dataSource = dataSource;
+        this.route = route;
         this.tableRef = schema.table();
         this.mode = sqlMode(mode, missingRows);
         this.missingRows = missingRows;
@@ -96,11 +101,14 @@ public final class TargetTable {
     }
 
     private Generation generation(int number, TableSchema schema, List<Column> keyColumns) {
-        RowDecoder decoder = new RowDecoder(
-                schema,
-                mode == WriteMode.UPSERT || mode == WriteMode.UPDATE ? keyColumns : List.of(),
-                unknownFields == UnknownFieldPolicy.REJECT,
-                watch::unknownField);
+        boolean reject = unknownFields == UnknownFieldPolicy.REJECT;
+        RowDecoder decoder = route == null
+                ? new RowDecoder(
+                        schema,
+                        mode == WriteMode.UPSERT || mode == WriteMode.UPDATE ? keyColumns : List.of(),
+                        reject,
+                        watch::unknownField)
+                : new RowDecoder(schema, route, keyColumns, reject, watch::unknownField);
         return new Generation(
                 number, schema, keyColumns, decoder, new SqlTemplates(schema, mode, keyColumns, directCopy));
     }
@@ -118,7 +126,20 @@ public final class TargetTable {
             UnknownFieldPolicy unknownFields,
             WriteMethod method)
             throws SQLException {
-        return open(dataSource, table, mode, keyNames, unknownFields, method, MissingRowPolicy.SKIP);
+        return open(dataSource, table, mode, keyNames, unknownFields, method, MissingRowPolicy.SKIP, null);
+    }
+
+    /** {@link #open(DataSource, TableRef, WriteMode, List, UnknownFieldPolicy, WriteMethod, MissingRowPolicy, Route)} for plain JSON objects. */
+    public static TargetTable open(
+            DataSource dataSource,
+            TableRef table,
+            WriteMode mode,
+            List<String> keyNames,
+            UnknownFieldPolicy unknownFields,
+            WriteMethod method,
+            MissingRowPolicy missingRows)
+            throws SQLException {
+        return open(dataSource, table, mode, keyNames, unknownFields, method, missingRows, null);
     }
 
     /**
@@ -128,6 +149,8 @@ public final class TargetTable {
      * @param method how sessions send rows: COPY or a JDBC batch
      * @param missingRows in update mode, what becomes of a record whose row does not exist ({@link
      *     MissingRowPolicy#INSERT} makes the writes upserts)
+     * @param route the route whose format, mapping and key source decode the records, or {@code null} for plain
+     *     JSON objects whose fields are the columns
      * @throws SchemaException when the table or a key column does not exist, or upsert or update mode has no key
      */
     public static TargetTable open(
@@ -137,7 +160,8 @@ public final class TargetTable {
             List<String> keyNames,
             UnknownFieldPolicy unknownFields,
             WriteMethod method,
-            MissingRowPolicy missingRows)
+            MissingRowPolicy missingRows,
+            Route route)
             throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             TableSchema schema = Catalog.load(connection, table);
@@ -171,7 +195,15 @@ public final class TargetTable {
                         table,
                         names);
             }
-            return new TargetTable(dataSource, schema, mode, missingRows, keys, unknownFields, method, directCopy);
+            if (route != null) {
+                List<String> problems = MappingCheck.problems(route, schema);
+                if (!problems.isEmpty()) {
+                    throw new SchemaException("route " + route.name() + " cannot write table " + table + ": "
+                            + String.join("; ", problems));
+                }
+            }
+            return new TargetTable(
+                    dataSource, schema, mode, missingRows, keys, unknownFields, method, directCopy, route);
         }
     }
 
@@ -189,10 +221,17 @@ public final class TargetTable {
         TableRef ref = TableRef.parse(table);
         List<String> keys =
                 route.keySource() == KeySource.COORDINATES && route.keyColumns().isEmpty()
-                        ? coordinateColumns(route)
+                        ? KeyColumns.coordinates(route.mapping())
                         : route.keyColumns();
         TargetTable opened = open(
-                dataSource, ref, route.mode(), keys, config.unknownFields(), config.writeMethod(), route.missingRows());
+                dataSource,
+                ref,
+                route.mode(),
+                keys,
+                config.unknownFields(),
+                config.writeMethod(),
+                route.missingRows(),
+                route);
         boolean needsKey = route.mode() == WriteMode.UPSERT || route.mode() == WriteMode.UPDATE || route.deletes();
         if (needsKey && !keys.isEmpty()) {
             try (Connection connection = dataSource.getConnection()) {
@@ -206,11 +245,6 @@ public final class TargetTable {
             }
         }
         return opened;
-    }
-
-    private static List<String> coordinateColumns(Route route) {
-        Map<String, String> metadata = route.mapping().metadataColumns();
-        return List.of(metadata.get("topic"), metadata.get("partition"), metadata.get("offset"));
     }
 
     private static List<Column> keyColumns(TableSchema schema, List<String> names) {
