@@ -45,7 +45,8 @@ public record SinkConfig(
         DeliveryGuarantee deliveryGuarantee,
         String progressTable,
         String groupInstanceId,
-        ErrorSettings errors) {
+        ErrorSettings errors,
+        DeadLetterTopicSettings deadLetterTopics) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
@@ -78,6 +79,9 @@ public record SinkConfig(
         ConfigCatalog.GROUP_INSTANCE_ID.check(groupInstanceId, problems);
         if (errors == null) {
             problems.add("error.*: missing; pass ErrorSettings.defaults() when nothing is overridden");
+        }
+        if (deadLetterTopics == null) {
+            problems.add("deadletter.topic.*: missing; pass DeadLetterTopicSettings.defaults() when nothing is set");
         }
         checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
         if (consumerOverrides != null) {
@@ -149,7 +153,7 @@ public record SinkConfig(
                 + ", retryBudget=" + retryBudget + ", httpPort=" + httpPort
                 + ", batchTargetLatency=" + batchTargetLatency + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", progressTable=" + progressTable + ", groupInstanceId=" + groupInstanceId
-                + ", errors=" + errors + "]";
+                + ", errors=" + errors + ", deadLetterTopics=" + deadLetterTopics + "]";
     }
 
     /**

@@ -86,6 +86,18 @@ final class ValueType<T> {
                 UnaryOperator.identity());
     }
 
+    /** {@code true} or {@code false}, in any case. */
+    static ValueType<Boolean> bool() {
+        String fix = "set true or false";
+        Function<String, Boolean> converter = raw -> {
+            if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(raw);
+            }
+            throw new IllegalArgumentException(quote(raw) + " is not true or false; " + fix);
+        };
+        return new ValueType<>("boolean", "true, false", fix, converter, value -> null, UnaryOperator.identity());
+    }
+
     static ValueType<Long> bytes(long min, long max) {
         String range = withUnit(min) + " to " + withUnit(max);
         String fix = "set a whole number of bytes between " + withUnit(min) + " and " + withUnit(max);

@@ -1,6 +1,7 @@
 package io.pgsink.worker;
 
 import io.pgsink.config.SinkConfig;
+import io.pgsink.deadletter.DeadLetterException;
 import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.KafkaDeadLetterSink;
 import io.pgsink.model.TableRef;
@@ -35,10 +36,35 @@ final class Resources {
         try {
             TargetTable table = TargetTable.forConfig(pool.dataSource(), config);
             ProgressStore progress = config.exactlyOnce() ? openProgress(pool, config) : null;
-            return new Resources(pool, table, progress, KafkaDeadLetterSink.create(config, workerId));
+            return new Resources(pool, table, progress, deadLetters(config, workerId));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
+        }
+    }
+
+    /**
+     * The dead-letter producer, once the dead-letter topic of every configured topic exists. Without
+     * deadletter.topic.create a missing topic is not an error at start (it may be created before the first record
+     * is rejected); the first dead letter to it stops the lane, and {@code pgsink validate} reports it.
+     */
+    private static KafkaDeadLetterSink deadLetters(SinkConfig config, String workerId) {
+        KafkaDeadLetterSink sink = KafkaDeadLetterSink.create(config, workerId);
+        if (!config.deadLetterTopics().create()) {
+            return sink;
+        }
+        try {
+            for (String topic : config.topics()) {
+                sink.ensureTopic(config.deadLetterTopicFor(topic));
+            }
+            return sink;
+        } catch (DeadLetterException e) {
+            sink.close();
+            throw new IllegalStateException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sink.close();
+            throw new IllegalStateException("interrupted while checking the dead-letter topics", e);
         }
     }
 
