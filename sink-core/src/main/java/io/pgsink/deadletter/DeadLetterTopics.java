@@ -13,8 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -101,6 +105,66 @@ public final class DeadLetterTopics implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks, changing nothing, that dead letters can go to {@code topic}: it exists and this client may write to
+     * it (when the brokers report authorized operations), or it is missing and would be created (a validate-only
+     * creation request, which also meets the cluster's authorization and topic policy).
+     *
+     * @return what was found, e.g. "exists, 1 partition(s)"
+     * @throws DeadLetterException saying what is wrong and how to fix it
+     */
+    public String check(String topic) throws DeadLetterException, InterruptedException {
+        try {
+            TopicDescription described = admin.describeTopics(
+                            List.of(topic), new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                    .allTopicNames()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS)
+                    .get(topic);
+            Set<AclOperation> allowed = described.authorizedOperations();
+            if (allowed != null
+                    && !allowed.isEmpty()
+                    && !allowed.contains(AclOperation.WRITE)
+                    && !allowed.contains(AclOperation.ALL)) {
+                throw new DeadLetterException(
+                        "dead-letter topic " + topic + " exists but this user may not write to it: grant WRITE on it",
+                        null);
+            }
+            return "exists, " + described.partitions().size() + " partition(s)";
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                throw failure("cannot describe dead-letter topic " + topic, e.getCause());
+            }
+            return wouldCreate(topic);
+        } catch (TimeoutException e) {
+            throw failure("cannot describe dead-letter topic " + topic + " within " + timeoutMs + " ms", e);
+        }
+    }
+
+    private String wouldCreate(String topic) throws DeadLetterException, InterruptedException {
+        if (!settings.create()) {
+            throw new DeadLetterException(
+                    "dead-letter topic " + topic + " does not exist and deadletter.topic.create=false: create it, or"
+                            + " allow pgsink to (deadletter.topic.create=true)",
+                    null);
+        }
+        try {
+            admin.createTopics(List.of(newTopic(topic)), new CreateTopicsOptions().validateOnly(true))
+                    .all()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS);
+            return "missing: a worker creates it at start (" + settings.partitions() + " partition(s))";
+        } catch (ExecutionException e) {
+            throw createFailed(topic, e.getCause());
+        } catch (TimeoutException e) {
+            throw createFailed(topic, e);
+        }
+    }
+
+    private NewTopic newTopic(String topic) {
+        Optional<Short> replicas =
+                settings.replicationFactor() < 0 ? Optional.empty() : Optional.of((short) settings.replicationFactor());
+        return new NewTopic(topic, Optional.of(settings.partitions()), replicas);
+    }
+
     private void create(String topic) throws DeadLetterException, InterruptedException {
         if (!settings.create()) {
             throw new DeadLetterException(
@@ -117,7 +181,9 @@ public final class DeadLetterTopics implements AutoCloseable {
                     "created dead-letter topic {} ({} partition(s), replication factor {})",
                     topic,
                     settings.partitions(),
-                    replicas.map(String::valueOf).orElse("the broker's default"));
+                    settings.replicationFactor() < 0
+                            ? "the broker's default"
+                            : String.valueOf(settings.replicationFactor()));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw createFailed(topic, e.getCause());
