@@ -86,6 +86,15 @@ public final class DeadLetterLog implements AutoCloseable {
      */
     public Map<PartitionRef, Long> read(Collection<String> topics, Start start, Visitor visitor)
             throws InterruptedException {
+        try {
+            return readToEnd(topics, start, visitor);
+        } catch (KafkaException e) {
+            throw new IllegalStateException("cannot read dead-letter topic(s) " + topics + ": " + e, e);
+        }
+    }
+
+    private Map<PartitionRef, Long> readToEnd(Collection<String> topics, Start start, Visitor visitor)
+            throws InterruptedException {
         List<TopicPartition> partitions = partitions(topics, start.partition());
         consumer.assign(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -137,7 +146,11 @@ public final class DeadLetterLog implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         next.forEach((p, offset) ->
                 offsets.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(offset)));
-        consumer.commitSync(offsets);
+        try {
+            consumer.commitSync(offsets);
+        } catch (KafkaException e) {
+            throw new IllegalStateException("cannot commit the offsets of group " + group + ": " + e, e);
+        }
     }
 
     private List<TopicPartition> partitions(Collection<String> topics, int only) {

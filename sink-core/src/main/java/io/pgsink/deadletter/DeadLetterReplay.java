@@ -129,7 +129,11 @@ public final class DeadLetterReplay implements AutoCloseable {
         ProducerRecord<byte[], byte[]> record = original(letter, plan.toTopic());
         progress.selected(letter, record.topic() + (record.partition() == null ? "" : "-" + record.partition()));
         if (!plan.dryRun()) {
-            step.pending.add(producer.send(record));
+            try {
+                step.pending.add(producer.send(record));
+            } catch (KafkaException e) {
+                throw new IllegalStateException("cannot send to " + record.topic() + ": " + e, e);
+            }
         }
     }
 
