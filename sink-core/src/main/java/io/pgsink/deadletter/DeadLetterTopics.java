@@ -69,8 +69,13 @@ public final class DeadLetterTopics implements AutoCloseable {
         });
         settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         settings.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
-        settings.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
-                config.deadLetterTimeout().toMillis());
+        // The Admin client refuses an API timeout below its request timeout (30 s by default).
+        int timeout = (int) config.deadLetterTimeout().toMillis();
+        settings.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 30_000));
+        int request = Integer.parseInt(settings.get(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG)
+                .toString()
+                .strip());
+        settings.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.max(timeout, request));
         return settings;
     }
 
