@@ -6,7 +6,9 @@ import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar pgsink.jar run|offsets ...}: the worker's launcher, and the operator's offsets commands. */
+/**
+ * {@code java -jar pgsink.jar run|offsets|validate|dlq ...}: the worker's launcher, and the operator's commands.
+ */
 @Command(
         name = "pgsink",
         mixinStandardHelpOptions = true,
@@ -29,7 +31,9 @@ public final class Main {
     static int run(List<String> args, PrintStream out, PrintStream err) {
         CommandLine commandLine = new CommandLine(new Main())
                 .addSubcommand(Cli.runCommand(err))
-                .addSubcommand(OffsetsCommand.commandLine(System.getenv(), out, err));
+                .addSubcommand(OffsetsCommand.commandLine(System.getenv(), out, err))
+                .addSubcommand(new ValidateCommand(System.getenv(), out, err))
+                .addSubcommand(DlqCommand.commandLine(System.getenv(), out, err));
         return Cli.execute(commandLine, args, out, err);
     }
 }

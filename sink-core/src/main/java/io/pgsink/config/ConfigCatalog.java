@@ -155,6 +155,26 @@ public final class ConfigCatalog {
             ValueType.millis(1_000, 600_000),
             "30000",
             "Longest wait for the dead-letter topic to acknowledge a record before the worker stops writing.");
+    // Dead-letter topic creation (the operations issue): one block, so that it merges beside other additions.
+    static final ConfigKey<Boolean> DEADLETTER_TOPIC_CREATE = ConfigKey.optional(
+            "deadletter.topic.create",
+            ValueType.bool(),
+            "true",
+            "Create a missing dead-letter topic (at start for the configured topics, before the first dead letter for"
+                    + " any other) with deadletter.topic.partitions and deadletter.topic.replication.factor, as Kafka"
+                    + " Connect does for its dead-letter queue; false where the cluster forbids it: the topic must"
+                    + " then exist before a record is rejected.");
+    static final ConfigKey<Integer> DEADLETTER_TOPIC_PARTITIONS = ConfigKey.optional(
+            "deadletter.topic.partitions",
+            ValueType.integer(1, 100_000),
+            "1",
+            "Partitions of a dead-letter topic pgsink creates.");
+    static final ConfigKey<Integer> DEADLETTER_TOPIC_REPLICATION_FACTOR = ConfigKey.optional(
+            "deadletter.topic.replication.factor",
+            ValueType.integer(-1, Short.MAX_VALUE),
+            "-1",
+            "Replication factor of a dead-letter topic pgsink creates; -1 takes the broker's"
+                    + " default.replication.factor, 0 is not valid.");
     static final ConfigKey<Duration> STATEMENT_TIMEOUT = ConfigKey.optional(
             "write.statement.timeout.ms",
             ValueType.millis(0, 3_600_000),
@@ -232,6 +252,9 @@ public final class ConfigCatalog {
             WRITE_METHOD,
             DEADLETTER_TOPIC,
             DEADLETTER_TIMEOUT,
+            DEADLETTER_TOPIC_CREATE,
+            DEADLETTER_TOPIC_PARTITIONS,
+            DEADLETTER_TOPIC_REPLICATION_FACTOR,
             STATEMENT_TIMEOUT,
             RETRY_BUDGET,
             DELIVERY_GUARANTEE,

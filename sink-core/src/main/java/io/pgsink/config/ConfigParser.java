@@ -69,6 +69,10 @@ final class ConfigParser {
         String groupInstanceId = value(ConfigCatalog.GROUP_INSTANCE_ID);
         Duration foreignKeyRetry = value(ConfigCatalog.FOREIGN_KEY_RETRY);
         Integer driftRejections = value(ConfigCatalog.DRIFT_CONSECUTIVE_REJECTIONS);
+        Boolean deadLetterCreate = value(ConfigCatalog.DEADLETTER_TOPIC_CREATE);
+        Integer deadLetterPartitions = value(ConfigCatalog.DEADLETTER_TOPIC_PARTITIONS);
+        Integer deadLetterReplication = value(ConfigCatalog.DEADLETTER_TOPIC_REPLICATION_FACTOR);
+        DeadLetterTopicSettings.checkReplicationFactor(deadLetterReplication, problems);
         Map<String, String> sqlStateOverrides = ErrorSettings.overrides(properties, problems);
         Map<String, String> consumer = passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
         Map<String, String> pool = passThrough(ConfigCatalog.POSTGRES_POOL_PREFIX);
@@ -109,7 +113,8 @@ final class ConfigParser {
                 progressTable,
                 groupInstanceId,
                 new ErrorSettings(sqlStateOverrides, foreignKeyRetry, driftRejections),
-                routes);
+                routes,
+                new DeadLetterTopicSettings(deadLetterCreate, deadLetterPartitions, deadLetterReplication));
     }
 
     private void flatRouteKeysAbsent() {

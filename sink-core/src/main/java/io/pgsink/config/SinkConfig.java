@@ -46,7 +46,8 @@ public record SinkConfig(
         String progressTable,
         String groupInstanceId,
         ErrorSettings errors,
-        List<Route> namedRoutes) {
+        List<Route> namedRoutes,
+        DeadLetterTopicSettings deadLetterTopics) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
@@ -86,6 +87,9 @@ public record SinkConfig(
         ConfigCatalog.GROUP_INSTANCE_ID.check(groupInstanceId, problems);
         if (errors == null) {
             problems.add("error.*: missing; pass ErrorSettings.defaults() when nothing is overridden");
+        }
+        if (deadLetterTopics == null) {
+            problems.add("deadletter.topic.*: missing; pass DeadLetterTopicSettings.defaults() when nothing is set");
         }
         checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
         if (consumerOverrides != null) {
@@ -194,7 +198,8 @@ public record SinkConfig(
                 + ", retryBudget=" + retryBudget + ", httpPort=" + httpPort
                 + ", batchTargetLatency=" + batchTargetLatency + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", progressTable=" + progressTable + ", groupInstanceId=" + groupInstanceId
-                + ", errors=" + errors + ", routes=" + namedRoutes + "]";
+                + ", errors=" + errors + ", routes=" + namedRoutes + ", deadLetterTopics=" + deadLetterTopics
+                + "]";
     }
 
     /**

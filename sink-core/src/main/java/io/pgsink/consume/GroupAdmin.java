@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -76,6 +78,49 @@ public final class GroupAdmin implements AutoCloseable {
                         topic.partitions().forEach(p -> partitions.add(new PartitionRef(topic.name(), p.partition()))));
         partitions.sort(Comparator.comparing(PartitionRef::topic).thenComparingInt(PartitionRef::partition));
         return partitions;
+    }
+
+    /**
+     * How many partitions each topic has, -1 for a topic that does not exist, in the order given.
+     *
+     * @throws IllegalStateException when the cluster cannot be asked, or refuses for another reason
+     */
+    public Map<String, Integer> partitionCounts(Collection<String> topics) {
+        Map<String, KafkaFuture<TopicDescription>> futures =
+                admin.describeTopics(topics).topicNameValues();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String topic : topics) {
+            try {
+                counts.put(
+                        topic,
+                        await(futures.get(topic), "describe topic " + topic)
+                                .partitions()
+                                .size());
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                counts.put(topic, -1);
+            }
+        }
+        return counts;
+    }
+
+    /** The group's state and member count as the broker reports them, e.g. "Empty, 0 member(s)". */
+    public String groupState() {
+        try {
+            ConsumerGroupDescription group = await(
+                    admin.describeConsumerGroups(List.of(this.group))
+                            .describedGroups()
+                            .get(this.group),
+                    "describe group " + this.group);
+            return group.groupState() + ", " + group.members().size() + " member(s)";
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return "not known to the brokers yet (no member has joined, no offsets committed)";
+            }
+            throw e;
+        }
     }
 
     /** The group's committed offsets of these partitions; a partition without one is absent. */

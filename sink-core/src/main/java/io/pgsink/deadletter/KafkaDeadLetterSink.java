@@ -47,12 +47,15 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
     private final Function<String, String> topicFor;
     private final DeadLetterHeaders headers;
     private final Duration timeout;
+    private final DeadLetterTopics topics;
 
+    /** @param topics makes sure a dead-letter topic exists before the first record is sent to it; closed here */
     public KafkaDeadLetterSink(
             Map<String, Object> producerConfig,
             Function<String, String> topicFor,
             DeadLetterHeaders headers,
-            Duration timeout) {
+            Duration timeout,
+            DeadLetterTopics topics) {
         Map<String, Object> config = new HashMap<>(producerConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -64,6 +67,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
         this.topicFor = topicFor;
         this.headers = headers;
         this.timeout = timeout;
+        this.topics = topics;
     }
 
     /** Each route's dead-letter topic; a topic of no route cannot reach a writer, so it never gets here. */
@@ -74,13 +78,9 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
     /** The worker's dead-letter sink: same cluster and connection security as its consumer. */
     public static KafkaDeadLetterSink create(SinkConfig config, String workerId) {
         Map<String, Object> p = new HashMap<>();
-        config.consumerOverrides().forEach((key, value) -> {
-            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
-                p.put(key, value);
-            }
-        });
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, workerId + "-deadletter");
+        p.putAll(producerSecurity(config));
         int maxRequest = (int) Math.min(Integer.MAX_VALUE - HEADER_ROOM, largestDeliverable(config)) + HEADER_ROOM;
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequest);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(DEFAULT_BUFFER_MEMORY, 2L * maxRequest));
@@ -88,7 +88,27 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
                 p,
                 deadLetterTopics(config.routing()),
                 new DeadLetterHeaders(config.groupId(), workerId),
-                config.deadLetterTimeout());
+                config.deadLetterTimeout(),
+                DeadLetterTopics.open(config, workerId + "-deadletter-admin"));
+    }
+
+    /** The consumer's connection security settings, for a producer on the same cluster. */
+    static Map<String, Object> producerSecurity(SinkConfig config) {
+        Map<String, Object> p = new HashMap<>();
+        config.consumerOverrides().forEach((key, value) -> {
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                p.put(key, value);
+            }
+        });
+        return p;
+    }
+
+    /**
+     * Makes sure the dead-letter topic exists, creating it when missing (see {@link DeadLetterTopics#ensure}); the
+     * worker calls it at start for the dead-letter topic of each configured topic.
+     */
+    public void ensureTopic(String topic) throws DeadLetterException, InterruptedException {
+        topics.ensure(topic);
     }
 
     /**
@@ -111,6 +131,13 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
 
     @Override
     public void send(List<Rejection> rejections) throws DeadLetterException, InterruptedException {
+        // Topics read by pattern are only known when their first record is rejected: created then, not at start.
+        for (String topic : rejections.stream()
+                .map(r -> topicFor.apply(r.record().topic()))
+                .distinct()
+                .toList()) {
+            topics.ensure(topic);
+        }
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
             List<Rejection> tooLarge = sendAll(rejections, this::toProducerRecord, deadline);
@@ -200,6 +227,10 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
 
     @Override
     public void close() {
-        producer.close(timeout);
+        try {
+            producer.close(timeout);
+        } finally {
+            topics.close();
+        }
     }
 }

@@ -446,6 +446,11 @@ public final class TargetTable {
         return tableRef.toString();
     }
 
+    /** The names of the key columns in use: the configured ones, or the primary key's. */
+    public List<String> keyColumnNames() {
+        return current.keyColumns().stream().map(Column::name).toList();
+    }
+
     /** The key columns in use, for messages. */
     public String keyDescription() {
         return current.keyColumns().stream().map(Column::name).collect(Collectors.joining(", ", "(", ")"));

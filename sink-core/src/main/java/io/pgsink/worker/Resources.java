@@ -1,6 +1,8 @@
 package io.pgsink.worker;
 
+import io.pgsink.config.Route;
 import io.pgsink.config.SinkConfig;
+import io.pgsink.deadletter.DeadLetterException;
 import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.KafkaDeadLetterSink;
 import io.pgsink.model.TableRef;
@@ -32,10 +34,37 @@ final class Resources {
         ConnectionPool pool = ConnectionPool.open(config);
         try {
             ProgressStore progress = config.exactlyOnce() ? openProgress(pool, config) : null;
-            return new Resources(pool, progress, KafkaDeadLetterSink.create(config, workerId));
+            return new Resources(pool, progress, deadLetters(config, workerId));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
+        }
+    }
+
+    /**
+     * The dead-letter producer, once the dead-letter topic of every configured topic exists. Without
+     * deadletter.topic.create a missing topic is not an error at start (it may be created before the first record
+     * is rejected); the first dead letter to it stops the lane, and {@code pgsink validate} reports it.
+     */
+    private static KafkaDeadLetterSink deadLetters(SinkConfig config, String workerId) {
+        KafkaDeadLetterSink sink = KafkaDeadLetterSink.create(config, workerId);
+        if (!config.deadLetterTopics().create()) {
+            return sink;
+        }
+        try {
+            for (Route route : config.routes()) {
+                for (String topic : route.topics()) {
+                    sink.ensureTopic(route.deadLetterTopicFor(topic));
+                }
+            }
+            return sink;
+        } catch (DeadLetterException e) {
+            sink.close();
+            throw new IllegalStateException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sink.close();
+            throw new IllegalStateException("interrupted while checking the dead-letter topics", e);
         }
     }
 

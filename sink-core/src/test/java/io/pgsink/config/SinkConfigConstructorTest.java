@@ -44,7 +44,8 @@ class SinkConfigConstructorTest {
                         "pgsink_progress",
                         "auto",
                         ErrorSettings.defaults(),
-                        List.of()))
+                        List.of(),
+                        DeadLetterTopicSettings.defaults()))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .containsExactly(
@@ -92,7 +93,8 @@ class SinkConfigConstructorTest {
                 "pgsink_progress",
                 "auto",
                 ErrorSettings.defaults(),
-                List.of());
+                List.of(),
+                DeadLetterTopicSettings.defaults());
 
         topics.add("payments");
         consumer.clear();

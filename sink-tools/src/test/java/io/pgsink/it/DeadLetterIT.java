@@ -125,8 +125,8 @@ class DeadLetterIT {
         SinkFixture f = new SinkFixture("nodlt", 1, false, DDL);
         f.produceValues(0, 200, i -> i == 50 ? BAD.get(2500) : good(i));
 
-        try (SinkWorker worker =
-                SinkWorker.start(f.sinkConfig("write.mode", "upsert", "deadletter.timeout.ms", "2000"))) {
+        try (SinkWorker worker = SinkWorker.start(f.sinkConfig(
+                "write.mode", "upsert", "deadletter.timeout.ms", "2000", "deadletter.topic.create", "false"))) {
             await().atMost(Duration.ofMinutes(1)).until(() -> worker.health().status() == Health.Status.FAILED);
             assertThat(worker.health().detail()).contains("dead-letter");
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> f.committedTotal() <= 50);
