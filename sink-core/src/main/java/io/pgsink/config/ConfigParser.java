@@ -54,6 +54,7 @@ final class ConfigParser {
         DeliveryGuarantee deliveryGuarantee = value(ConfigCatalog.DELIVERY_GUARANTEE);
         String progressTable = value(ConfigCatalog.PROGRESS_TABLE);
         String groupInstanceId = value(ConfigCatalog.GROUP_INSTANCE_ID);
+        String auditTable = value(ConfigCatalog.AUDIT_TABLE);
         Duration foreignKeyRetry = value(ConfigCatalog.FOREIGN_KEY_RETRY);
         Integer driftRejections = value(ConfigCatalog.DRIFT_CONSECUTIVE_REJECTIONS);
         Map<String, String> sqlStateOverrides = ErrorSettings.overrides(properties, problems);
@@ -95,7 +96,8 @@ final class ConfigParser {
                 deliveryGuarantee,
                 progressTable,
                 groupInstanceId,
-                new ErrorSettings(sqlStateOverrides, foreignKeyRetry, driftRejections));
+                new ErrorSettings(sqlStateOverrides, foreignKeyRetry, driftRejections),
+                auditTable);
     }
 
     private <T> T value(ConfigKey<T> key) {

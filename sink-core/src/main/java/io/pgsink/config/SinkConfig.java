@@ -45,7 +45,8 @@ public record SinkConfig(
         DeliveryGuarantee deliveryGuarantee,
         String progressTable,
         String groupInstanceId,
-        ErrorSettings errors) {
+        ErrorSettings errors,
+        String auditTable) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
@@ -76,6 +77,7 @@ public record SinkConfig(
         ConfigCatalog.DELIVERY_GUARANTEE.check(deliveryGuarantee, problems);
         ConfigCatalog.PROGRESS_TABLE.check(progressTable, problems);
         ConfigCatalog.GROUP_INSTANCE_ID.check(groupInstanceId, problems);
+        ConfigCatalog.AUDIT_TABLE.check(auditTable, problems);
         if (errors == null) {
             problems.add("error.*: missing; pass ErrorSettings.defaults() when nothing is overridden");
         }
@@ -93,6 +95,70 @@ public record SinkConfig(
         consumerOverrides = Map.copyOf(consumerOverrides);
         poolOverrides = Map.copyOf(poolOverrides);
         keyColumns = List.copyOf(keyColumns);
+    }
+
+    /** Settings without an audit trail ({@code audit.table} unset). */
+    public SinkConfig(
+            String bootstrapServers,
+            String groupId,
+            List<String> topics,
+            Map<String, String> consumerOverrides,
+            String postgresUrl,
+            String postgresUser,
+            String postgresPassword,
+            Map<String, String> poolOverrides,
+            String table,
+            WriteMode writeMode,
+            List<String> keyColumns,
+            UnknownFieldPolicy unknownFields,
+            int batchMaxRecords,
+            long batchMaxBytes,
+            Duration batchLinger,
+            int writeConcurrency,
+            long bufferMaxBytes,
+            Duration shutdownTimeout,
+            WriteMethod writeMethod,
+            String deadLetterTopic,
+            Duration deadLetterTimeout,
+            Duration statementTimeout,
+            Duration retryBudget,
+            int httpPort,
+            Duration batchTargetLatency,
+            DeliveryGuarantee deliveryGuarantee,
+            String progressTable,
+            String groupInstanceId,
+            ErrorSettings errors) {
+        this(
+                bootstrapServers,
+                groupId,
+                topics,
+                consumerOverrides,
+                postgresUrl,
+                postgresUser,
+                postgresPassword,
+                poolOverrides,
+                table,
+                writeMode,
+                keyColumns,
+                unknownFields,
+                batchMaxRecords,
+                batchMaxBytes,
+                batchLinger,
+                writeConcurrency,
+                bufferMaxBytes,
+                shutdownTimeout,
+                writeMethod,
+                deadLetterTopic,
+                deadLetterTimeout,
+                statementTimeout,
+                retryBudget,
+                httpPort,
+                batchTargetLatency,
+                deliveryGuarantee,
+                progressTable,
+                groupInstanceId,
+                errors,
+                null);
     }
 
     /**
@@ -149,7 +215,7 @@ public record SinkConfig(
                 + ", retryBudget=" + retryBudget + ", httpPort=" + httpPort
                 + ", batchTargetLatency=" + batchTargetLatency + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", progressTable=" + progressTable + ", groupInstanceId=" + groupInstanceId
-                + ", errors=" + errors + "]";
+                + ", errors=" + errors + ", auditTable=" + auditTable + "]";
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pgsink.consume;
 
 import io.pgsink.config.SinkConfig;
+import io.pgsink.model.ClientHook;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import java.time.Duration;
@@ -53,7 +54,8 @@ public final class PollLoop implements Runnable {
     private final Duration pollTimeout;
     private final Duration shutdownTimeout;
     private final OffsetTracker offsets = new OffsetTracker();
-    private final LagGauge lag;
+    private final ConsumerStatus status;
+    private final ClientHook clients;
     private final String afterFailedCommit;
     private volatile boolean closing;
 
@@ -63,14 +65,16 @@ public final class PollLoop implements Runnable {
             RecordHandler handler,
             Duration pollTimeout,
             Duration shutdownTimeout,
-            LagGauge lag,
+            ConsumerStatus status,
+            ClientHook clients,
             boolean exactlyOnce) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.pollTimeout = pollTimeout;
         this.shutdownTimeout = shutdownTimeout;
-        this.lag = lag;
+        this.status = status;
+        this.clients = clients;
         this.afterFailedCommit = exactlyOnce
                 ? "nothing is lost or written twice: the progress table holds the offsets"
                 : "the next owner may write the last records again (delivery.guarantee=at-least-once)";
@@ -81,15 +85,25 @@ public final class PollLoop implements Runnable {
      * only (read_committed, unless kafka.consumer.isolation.level says otherwise), reading from the
      * earliest offset when the group has none (a sink should not skip what is already in the topic).
      */
-    public static PollLoop create(SinkConfig config, String clientId, RecordHandler handler, LagGauge lag) {
+    public static PollLoop create(
+            SinkConfig config, String clientId, RecordHandler handler, ConsumerStatus status, ClientHook clients) {
         Map<String, Object> c = consumerSettings(config, clientId);
         Consumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         // Poll often enough for the linger timer, but never spin.
         Duration pollTimeout =
                 Duration.ofMillis(Math.max(5, Math.min(100, config.batchLinger().toMillis())));
-        return new PollLoop(
-                consumer, config.topics(), handler, pollTimeout, config.shutdownTimeout(), lag, config.exactlyOnce());
+        PollLoop loop = new PollLoop(
+                consumer,
+                config.topics(),
+                handler,
+                pollTimeout,
+                config.shutdownTimeout(),
+                status,
+                clients,
+                config.exactlyOnce());
+        clients.opened(consumer);
+        return loop;
     }
 
     /** The consumer's settings: pgsink's defaults, then the operator's overrides, then what pgsink manages. */
@@ -161,7 +175,7 @@ public final class PollLoop implements Runnable {
         handler.accept(convert(polled));
         commitHandled(false);
         applyBackpressure();
-        lag.update(consumer);
+        status.update(consumer, offsets);
     }
 
     /** Starts reading at the stored offsets; -1 keeps the group's committed offset (or the reset policy). */
@@ -204,12 +218,14 @@ public final class PollLoop implements Runnable {
             try {
                 commitSyncThroughWakeup(commit);
             } catch (RuntimeException e) {
+                status.commitFailed();
                 offsets.restore(commit, consumer.assignment());
                 throw e;
             }
         } else {
             consumer.commitAsync(commit, (committed, error) -> {
                 if (error != null) {
+                    status.commitFailed();
                     LOG.debug("async offset commit failed; will retry with the next commit", error);
                     offsets.restore(committed, consumer.assignment());
                 }
@@ -237,6 +253,7 @@ public final class PollLoop implements Runnable {
         } catch (RuntimeException e) {
             first = e;
         }
+        clients.closing(consumer);
         try {
             // Leave the group even as a static member: a clean stop hands the partitions over now.
             consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

@@ -1,6 +1,7 @@
 package io.pgsink.deadletter;
 
 import io.pgsink.config.SinkConfig;
+import io.pgsink.model.ClientHook;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
     private final Function<String, String> topicFor;
     private final DeadLetterHeaders headers;
     private final Duration timeout;
+    private ClientHook clients = ClientHook.NONE;
 
     public KafkaDeadLetterSink(
             Map<String, Object> producerConfig,
@@ -67,6 +69,11 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
 
     /** The worker's dead-letter sink: same cluster and connection security as its consumer. */
     public static KafkaDeadLetterSink create(SinkConfig config, String workerId) {
+        return create(config, workerId, ClientHook.NONE);
+    }
+
+    /** {@link #create(SinkConfig, String)}, telling {@code clients} of the producer. */
+    public static KafkaDeadLetterSink create(SinkConfig config, String workerId, ClientHook clients) {
         Map<String, Object> p = new HashMap<>();
         config.consumerOverrides().forEach((key, value) -> {
             if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
@@ -78,11 +85,14 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
         int maxRequest = (int) Math.min(Integer.MAX_VALUE - HEADER_ROOM, largestDeliverable(config)) + HEADER_ROOM;
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequest);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(DEFAULT_BUFFER_MEMORY, 2L * maxRequest));
-        return new KafkaDeadLetterSink(
+        KafkaDeadLetterSink sink = new KafkaDeadLetterSink(
                 p,
                 config::deadLetterTopicFor,
                 new DeadLetterHeaders(config.groupId(), workerId),
                 config.deadLetterTimeout());
+        sink.clients = clients;
+        clients.opened(sink.producer);
+        return sink;
     }
 
     /**
@@ -194,6 +204,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
 
     @Override
     public void close() {
+        clients.closing(producer);
         producer.close(timeout);
     }
 }

@@ -116,6 +116,10 @@ final class Lane {
         return batcher.pendingBytes() + readyBytes + inFlightBytes;
     }
 
+    int id() {
+        return id;
+    }
+
     boolean failed() {
         return failed;
     }
@@ -259,7 +263,7 @@ final class Lane {
 
     private void fail(String message, Exception e) {
         failed = true;
-        health.failed(message);
+        health.laneFailed(id, message);
         LOG.error(
                 "writer lane {} stopped; its partitions are paused and their offsets not committed: {}",
                 id,

@@ -3,7 +3,9 @@ package io.pgsink.worker;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.KafkaDeadLetterSink;
+import io.pgsink.model.ClientHook;
 import io.pgsink.model.TableRef;
+import io.pgsink.pg.AuditTrail;
 import io.pgsink.pg.ConnectionPool;
 import io.pgsink.pg.FailureDescription;
 import io.pgsink.pg.ProgressStore;
@@ -21,21 +23,29 @@ final class Resources {
     private final TargetTable table;
     private final ProgressStore progress;
     private final DeadLetterSink deadLetters;
+    private final AuditTrail audit;
 
-    private Resources(ConnectionPool pool, TargetTable table, ProgressStore progress, DeadLetterSink deadLetters) {
+    private Resources(
+            ConnectionPool pool,
+            TargetTable table,
+            ProgressStore progress,
+            DeadLetterSink deadLetters,
+            AuditTrail audit) {
         this.pool = pool;
+        this.audit = audit;
         this.table = table;
         this.progress = progress;
         this.deadLetters = deadLetters;
     }
 
     /** Opens everything, or closes what was opened and throws. */
-    static Resources open(SinkConfig config, String workerId) {
-        ConnectionPool pool = ConnectionPool.open(config);
+    static Resources open(SinkConfig config, String workerId, ClientHook clients) {
+        ConnectionPool pool = ConnectionPool.open(config, clients);
         try {
             TargetTable table = TargetTable.forConfig(pool.dataSource(), config);
             ProgressStore progress = config.exactlyOnce() ? openProgress(pool, config) : null;
-            return new Resources(pool, table, progress, KafkaDeadLetterSink.create(config, workerId));
+            AuditTrail audit = config.auditTable() == null ? null : openAudit(pool, config, workerId);
+            return new Resources(pool, table, progress, KafkaDeadLetterSink.create(config, workerId, clients), audit);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -51,6 +61,22 @@ final class Resources {
                             + FailureDescription.of(e).withAdvice(),
                     e);
         }
+    }
+
+    private static AuditTrail openAudit(ConnectionPool pool, SinkConfig config, String workerId) {
+        try {
+            return AuditTrail.open(pool.dataSource(), TableRef.parse(config.auditTable()), workerId);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "cannot open the audit table " + config.auditTable() + ": "
+                            + FailureDescription.of(e).withAdvice(),
+                    e);
+        }
+    }
+
+    /** The audit trail, or null when none is kept. */
+    AuditTrail audit() {
+        return audit;
     }
 
     TargetTable table() {

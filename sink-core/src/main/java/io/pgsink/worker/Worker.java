@@ -1,25 +1,31 @@
 package io.pgsink.worker;
 
 import io.pgsink.Health;
+import io.pgsink.SinkListener;
 import io.pgsink.SinkStats;
+import io.pgsink.SinkStatus;
 import io.pgsink.batch.AdaptiveSizeTarget;
 import io.pgsink.batch.Batcher;
 import io.pgsink.batch.SizeTarget;
 import io.pgsink.config.SinkConfig;
-import io.pgsink.consume.LagGauge;
+import io.pgsink.consume.ConsumerStatus;
 import io.pgsink.consume.PollLoop;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.write.BatchWriter;
 import io.pgsink.write.FailurePolicy;
+import io.pgsink.write.WriteContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +53,8 @@ public final class Worker implements AutoCloseable {
     private final Pipeline pipeline;
     private final HealthState health;
     private final Counters counters;
-    private final LagGauge lag;
+    private final ConsumerStatus consumerStatus;
+    private final String tableName;
     private final Thread pollThread;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -58,8 +65,9 @@ public final class Worker implements AutoCloseable {
         this.pipeline = parts.pipeline();
         this.health = parts.health();
         this.counters = parts.counters();
-        this.lag = new LagGauge();
-        this.pollLoop = PollLoop.create(config, workerId, pipeline, lag);
+        this.consumerStatus = new ConsumerStatus();
+        this.tableName = resources.table().name();
+        this.pollLoop = PollLoop.create(config, workerId, pipeline, consumerStatus, parts.events());
         this.pollThread = new Thread(this::runPollLoop, "pgsink-poll");
     }
 
@@ -68,11 +76,19 @@ public final class Worker implements AutoCloseable {
      * cannot be reached or the table does not fit the settings.
      */
     public static Worker start(SinkConfig config) {
+        return start(config, List.of());
+    }
+
+    /**
+     * {@link #start(SinkConfig)} with listeners: those given, then those {@link java.util.ServiceLoader} finds.
+     */
+    public static Worker start(SinkConfig config, List<SinkListener> listeners) {
         String workerId = "pgsink-" + UUID.randomUUID().toString().substring(0, 8);
-        Resources resources = Resources.open(config, workerId);
+        Events events = Events.registered(listeners);
+        Resources resources = Resources.open(config, workerId, events);
         try {
             TargetTable table = resources.table();
-            WorkerParts parts = WorkerParts.build(config, resources, workerId);
+            WorkerParts parts = WorkerParts.build(config, resources, workerId, events);
             Worker worker = new Worker(config, resources, parts, workerId);
             worker.pollThread.start();
             worker.health.running();
@@ -102,7 +118,49 @@ public final class Worker implements AutoCloseable {
     public SinkStats stats() {
         int target =
                 (int) lanes.stream().mapToInt(Lane::targetRecords).average().orElse(0);
-        return counters.snapshot(target, lag.records());
+        return counters.snapshot(target, consumerStatus.totalLag());
+    }
+
+    /** What the worker is doing now; no I/O. */
+    public SinkStatus status() {
+        List<SinkStatus.Lane> laneStates = lanes.stream()
+                .map(l -> new SinkStatus.Lane(l.id(), health.laneState(l.id()), l.targetRecords()))
+                .toList();
+        long lastPoll = consumerStatus.lastPollMillis();
+        return new SinkStatus(
+                health.get(),
+                laneStates,
+                List.of(new SinkStatus.Route(WriteContext.DEFAULT_ROUTE, tableName, routeState(laneStates))),
+                consumerStatus.lag().entrySet().stream()
+                        .map(e -> new SinkStatus.PartitionLag(
+                                e.getKey().topic(), e.getKey().partition(), e.getValue()))
+                        .sorted(Comparator.comparing(SinkStatus.PartitionLag::topic)
+                                .thenComparingInt(SinkStatus.PartitionLag::partition))
+                        .toList(),
+                consumerStatus.assignedPartitions(),
+                consumerStatus.pausedPartitions(),
+                pipeline.bufferedBytes(),
+                counters.lastCommit.get(),
+                lastPoll < 0 ? null : Instant.ofEpochMilli(lastPoll),
+                consumerStatus.offsetCommitFailures());
+    }
+
+    /** A route's state is its worst lane's. */
+    private static Health.Status routeState(List<SinkStatus.Lane> lanes) {
+        return lanes.stream()
+                .map(SinkStatus.Lane::state)
+                .max(Comparator.comparingInt(Worker::severity))
+                .orElse(Health.Status.STARTING);
+    }
+
+    private static int severity(Health.Status status) {
+        return switch (status) {
+            case RUNNING -> 0;
+            case STARTING -> 1;
+            case DEGRADED -> 2;
+            case STOPPED -> 3;
+            case FAILED -> 4;
+        };
     }
 
     /** Blocks until the worker has stopped (after {@link #close()} or a fatal consumer error). */
@@ -161,11 +219,15 @@ public final class Worker implements AutoCloseable {
     }
 
     /** The stages that carry records, built once the resources are open. */
-    private record WorkerParts(List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters) {
+    private record WorkerParts(
+            List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters, Events events) {
 
-        static WorkerParts build(SinkConfig config, Resources resources, String workerId) {
-            HealthState health = new HealthState();
+        static WorkerParts build(SinkConfig config, Resources resources, String workerId, Events events) {
+            HealthState health = new HealthState(events);
             Counters counters = new Counters();
+            // One route until routes are configured; the route name travels with every batch, event and audit row.
+            String route = WriteContext.DEFAULT_ROUTE;
+            AtomicLong batchIds = new AtomicLong();
             ConcurrentLinkedQueue<Lane.Completion> completions = new ConcurrentLinkedQueue<>();
             Ownership ownership = new Ownership();
             List<Lane> lanes = new ArrayList<>();
@@ -177,9 +239,11 @@ public final class Worker implements AutoCloseable {
                         resources.deadLetters(),
                         new RetryPolicy(
                                 RETRY_INITIAL, RETRY_MAX, config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()),
-                        counters.listener(health.lane(i)),
+                        counters.listener(
+                                health.lane(i), events, route, resources.table().name()),
                         FailurePolicy.of(config.errors(), Clock.systemUTC()),
-                        resources.progress());
+                        resources.progress(),
+                        new WriteContext(route, batchIds::incrementAndGet, resources.audit()));
                 lanes.add(new Lane(i, batcher, writer, completions, health, ownership));
             }
             return new WorkerParts(
@@ -190,9 +254,11 @@ public final class Worker implements AutoCloseable {
                             config.bufferMaxBytes(),
                             health,
                             ownership,
-                            new Claims(resources.progress(), workerId, ownership)),
+                            new Claims(resources.progress(), workerId, ownership),
+                            events),
                     health,
-                    counters);
+                    counters,
+                    events);
         }
     }
 }
