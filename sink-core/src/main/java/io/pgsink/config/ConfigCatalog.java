@@ -216,7 +216,8 @@ public final class ConfigCatalog {
             "http.port",
             ValueType.integer(0, 65_535),
             "0",
-            "Port of the worker's HTTP endpoints /health and /metrics; 0 turns them off.");
+            "Port of the worker's HTTP endpoints (/health, /health/live, /health/ready, /metrics, /stats and the live"
+                    + " view at /); 0 turns them off.");
 
     private static final List<ConfigKey<?>> KEYS = List.of(
             BOOTSTRAP_SERVERS,

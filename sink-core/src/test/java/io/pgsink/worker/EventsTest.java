@@ -28,6 +28,35 @@ class EventsTest {
         assertThat(seen).containsExactly(REBALANCED, REBALANCED);
     }
 
+    private static final SinkEvent MARKER =
+            new SinkEvent.Rebalanced(List.of("service-loader-test-0"), List.of(), List.of());
+
+    /**
+     * Listed in this module's test META-INF/services/io.pgsink.SinkListener (so also found by workers started in
+     * the integration tests, which use this module's test jar: it ignores everything but this test's marker).
+     */
+    public static final class FoundOnClassPath implements SinkListener {
+
+        static final List<String> CALLS = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onEvent(SinkEvent event) {
+            if (MARKER.equals(event)) {
+                CALLS.add("found");
+            }
+        }
+    }
+
+    @Test
+    void listenersOnTheClassPathAreFoundThroughServiceLoaderAfterTheGivenOnes() {
+        FoundOnClassPath.CALLS.clear();
+        Events events = Events.registered(List.of(event -> FoundOnClassPath.CALLS.add("given")));
+
+        events.onEvent(MARKER);
+
+        assertThat(FoundOnClassPath.CALLS).containsExactly("given", "found");
+    }
+
     @Test
     void onlyListenersThatObserveClientsAreToldOfThem() {
         List<Object> opened = new CopyOnWriteArrayList<>();
