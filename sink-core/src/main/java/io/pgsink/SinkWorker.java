@@ -3,6 +3,7 @@ package io.pgsink;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.worker.Worker;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A pgsink worker: consumes the configured topics in its consumer group, writes each micro-batch to PostgreSQL in
@@ -32,11 +33,25 @@ public final class SinkWorker implements AutoCloseable {
      * cannot be reached or the table does not fit the settings.
      */
     public static SinkWorker start(SinkConfig config) {
-        return new SinkWorker(Worker.start(config));
+        return start(config, List.of());
+    }
+
+    /**
+     * {@link #start(SinkConfig)}, telling {@code listeners} what the worker does, then any listener that
+     * {@link java.util.ServiceLoader} finds ({@code META-INF/services/io.pgsink.SinkListener}). A listener that also
+     * implements {@link ClientObserver} is told of the worker's clients as they open.
+     */
+    public static SinkWorker start(SinkConfig config, List<SinkListener> listeners) {
+        return new SinkWorker(Worker.start(config, listeners));
     }
 
     public Health health() {
         return worker.health();
+    }
+
+    /** What the worker is doing now (lanes, lag, paused partitions, buffered bytes); cheap, no I/O. */
+    public SinkStatus status() {
+        return worker.status();
     }
 
     public SinkStats stats() {

@@ -1,5 +1,7 @@
 package io.pgsink.app;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgsink.Health;
 import io.pgsink.SinkWorker;
 import io.pgsink.config.ConfigException;
@@ -8,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -68,8 +71,12 @@ final class RunCommand implements Callable<Integer> {
         }
         LOG.info("starting with {}", config);
         SinkWorker worker;
+        // Metrics only where they are served: without http.port the worker runs without the adapter.
+        PrometheusMeterRegistry registry =
+                config.httpPort() == 0 ? null : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MicrometerMetrics metrics = registry == null ? null : new MicrometerMetrics(registry);
         try {
-            worker = SinkWorker.start(config);
+            worker = SinkWorker.start(config, metrics == null ? List.of() : List.of(metrics));
         } catch (ConfigException e) {
             // The database says a route does not fit its tables: a configuration problem like any other.
             err.println(e.getMessage());
@@ -92,7 +99,12 @@ final class RunCommand implements Callable<Integer> {
                             exitFailedIfItFailed(worker);
                         },
                         "pgsink-shutdown"));
-        try (HealthServer http = config.httpPort() == 0 ? null : HealthServer.start(config.httpPort(), worker)) {
+        if (metrics != null) {
+            metrics.watch(worker);
+        }
+        try (HealthServer http = metrics == null
+                ? null
+                : HealthServer.start(config.httpPort(), worker, metrics, registry, liveBound(config))) {
             while (!worker.awaitStop(Duration.ofSeconds(1)) && worker.health().status() != Health.Status.FAILED) {
                 // Runs until a signal's shutdown hook closes the worker, the consumer dies, or writing fails.
             }
@@ -111,6 +123,15 @@ final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * How long the poll loop may go without finishing an iteration before the worker counts as not live: its
+     * longest legitimate waits (a revocation waits for in-flight writes, then commits) are each bounded by
+     * shutdown.timeout.ms.
+     */
+    private static Duration liveBound(SinkConfig config) {
+        return config.shutdownTimeout().multipliedBy(2).plusSeconds(30);
     }
 
     /**

@@ -225,11 +225,22 @@ public final class ConfigCatalog {
             "This many rejections in a row with the same SQLSTATE and column, with no record of the table written"
                     + " in between, stop the worker as schema drift instead of dead-lettering more; 0 turns the rule"
                     + " off. Duplicate keys and records that are not JSON objects do not count.");
+    static final ConfigKey<String> AUDIT_TABLE = ConfigKey.optional(
+            "audit.table",
+            ValueType.text(
+                    "name or schema.name, a part in double quotes when it holds a dot, space or quote",
+                    Pattern.compile(TABLE_PART + "(\\." + TABLE_PART + ")?"),
+                    "set a table like pgsink.audit, or leave it empty"),
+            null,
+            "Table receiving one row per committed batch (batch id, route, table, partitions and offset ranges, rows,"
+                    + " dead letters, bytes, start and commit time, worker, transaction id), written in the batch's own"
+                    + " transaction; created at start when missing. Unset keeps no audit trail.");
     static final ConfigKey<Integer> HTTP_PORT = ConfigKey.optional(
             "http.port",
             ValueType.integer(0, 65_535),
             "0",
-            "Port of the worker's HTTP endpoints /health and /metrics; 0 turns them off.");
+            "Port of the worker's HTTP endpoints (/health, /health/live, /health/ready, /metrics, /stats and the live"
+                    + " view at /); 0 turns them off.");
 
     private static final List<ConfigKey<?>> KEYS = List.of(
             BOOTSTRAP_SERVERS,
@@ -262,6 +273,7 @@ public final class ConfigCatalog {
             GROUP_INSTANCE_ID,
             FOREIGN_KEY_RETRY,
             DRIFT_CONSECUTIVE_REJECTIONS,
+            AUDIT_TABLE,
             HTTP_PORT);
 
     private ConfigCatalog() {}

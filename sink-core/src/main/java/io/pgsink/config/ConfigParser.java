@@ -67,6 +67,7 @@ final class ConfigParser {
         DeliveryGuarantee deliveryGuarantee = value(ConfigCatalog.DELIVERY_GUARANTEE);
         String progressTable = value(ConfigCatalog.PROGRESS_TABLE);
         String groupInstanceId = value(ConfigCatalog.GROUP_INSTANCE_ID);
+        String auditTable = value(ConfigCatalog.AUDIT_TABLE);
         Duration foreignKeyRetry = value(ConfigCatalog.FOREIGN_KEY_RETRY);
         Integer driftRejections = value(ConfigCatalog.DRIFT_CONSECUTIVE_REJECTIONS);
         Boolean deadLetterCreate = value(ConfigCatalog.DEADLETTER_TOPIC_CREATE);
@@ -114,7 +115,8 @@ final class ConfigParser {
                 groupInstanceId,
                 new ErrorSettings(sqlStateOverrides, foreignKeyRetry, driftRejections),
                 routes,
-                new DeadLetterTopicSettings(deadLetterCreate, deadLetterPartitions, deadLetterReplication));
+                new DeadLetterTopicSettings(deadLetterCreate, deadLetterPartitions, deadLetterReplication),
+                auditTable);
     }
 
     private void flatRouteKeysAbsent() {

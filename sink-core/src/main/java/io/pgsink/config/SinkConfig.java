@@ -47,7 +47,8 @@ public record SinkConfig(
         String groupInstanceId,
         ErrorSettings errors,
         List<Route> namedRoutes,
-        DeadLetterTopicSettings deadLetterTopics) {
+        DeadLetterTopicSettings deadLetterTopics,
+        String auditTable) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
@@ -85,6 +86,7 @@ public record SinkConfig(
         ConfigCatalog.DELIVERY_GUARANTEE.check(deliveryGuarantee, problems);
         ConfigCatalog.PROGRESS_TABLE.check(progressTable, problems);
         ConfigCatalog.GROUP_INSTANCE_ID.check(groupInstanceId, problems);
+        ConfigCatalog.AUDIT_TABLE.check(auditTable, problems);
         if (errors == null) {
             problems.add("error.*: missing; pass ErrorSettings.defaults() when nothing is overridden");
         }
@@ -199,7 +201,7 @@ public record SinkConfig(
                 + ", batchTargetLatency=" + batchTargetLatency + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", progressTable=" + progressTable + ", groupInstanceId=" + groupInstanceId
                 + ", errors=" + errors + ", routes=" + namedRoutes + ", deadLetterTopics=" + deadLetterTopics
-                + "]";
+                + ", auditTable=" + auditTable + "]";
     }
 
     /**

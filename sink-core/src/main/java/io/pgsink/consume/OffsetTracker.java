@@ -4,6 +4,7 @@ import io.pgsink.model.PartitionRef;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -51,6 +52,12 @@ final class OffsetTracker {
                 uncommitted.merge(tp, om.offset(), Math::max);
             }
         });
+    }
+
+    /** The offset last handed to a commit for the partition, if any: where its unwritten records start. */
+    OptionalLong committed(TopicPartition tp) {
+        Long taken = highestTaken.get(tp);
+        return taken == null ? OptionalLong.empty() : OptionalLong.of(taken);
     }
 
     void forget(Collection<TopicPartition> partitions) {

@@ -2,6 +2,7 @@ package io.pgsink.consume;
 
 import io.pgsink.config.Routing;
 import io.pgsink.config.SinkConfig;
+import io.pgsink.model.ClientHook;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import java.time.Duration;
@@ -56,7 +57,8 @@ public final class PollLoop implements Runnable {
     private final Duration pollTimeout;
     private final Duration shutdownTimeout;
     private final OffsetTracker offsets = new OffsetTracker();
-    private final LagGauge lag;
+    private final ConsumerStatus status;
+    private final ClientHook clients;
     private final String afterFailedCommit;
     private volatile boolean closing;
 
@@ -67,7 +69,8 @@ public final class PollLoop implements Runnable {
             RecordHandler handler,
             Duration pollTimeout,
             Duration shutdownTimeout,
-            LagGauge lag,
+            ConsumerStatus status,
+            ClientHook clients,
             boolean exactlyOnce) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
@@ -75,7 +78,8 @@ public final class PollLoop implements Runnable {
         this.handler = handler;
         this.pollTimeout = pollTimeout;
         this.shutdownTimeout = shutdownTimeout;
-        this.lag = lag;
+        this.status = status;
+        this.clients = clients;
         this.afterFailedCommit = exactlyOnce
                 ? "nothing is lost or written twice: the progress table holds the offsets"
                 : "the next owner may write the last records again (delivery.guarantee=at-least-once)";
@@ -86,7 +90,8 @@ public final class PollLoop implements Runnable {
      * only (read_committed, unless kafka.consumer.isolation.level says otherwise), reading from the
      * earliest offset when the group has none (a sink should not skip what is already in the topic).
      */
-    public static PollLoop create(SinkConfig config, String clientId, RecordHandler handler, LagGauge lag) {
+    public static PollLoop create(
+            SinkConfig config, String clientId, RecordHandler handler, ConsumerStatus status, ClientHook clients) {
         Map<String, Object> c = consumerSettings(config, clientId);
         Consumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -94,15 +99,18 @@ public final class PollLoop implements Runnable {
         Duration pollTimeout =
                 Duration.ofMillis(Math.max(5, Math.min(100, config.batchLinger().toMillis())));
         Routing routing = config.routing();
-        return new PollLoop(
+        PollLoop loop = new PollLoop(
                 consumer,
                 routing.listedTopics(),
                 routing.subscription().orElse(null),
                 handler,
                 pollTimeout,
                 config.shutdownTimeout(),
-                lag,
+                status,
+                clients,
                 config.exactlyOnce());
+        clients.opened(consumer);
+        return loop;
     }
 
     /** The consumer's settings: pgsink's defaults, then the operator's overrides, then what pgsink manages. */
@@ -180,7 +188,7 @@ public final class PollLoop implements Runnable {
         handler.accept(convert(polled));
         commitHandled(false);
         applyBackpressure();
-        lag.update(consumer);
+        status.update(consumer, offsets);
     }
 
     /** Starts reading at the stored offsets; -1 keeps the group's committed offset (or the reset policy). */
@@ -223,12 +231,14 @@ public final class PollLoop implements Runnable {
             try {
                 commitSyncThroughWakeup(commit);
             } catch (RuntimeException e) {
+                status.commitFailed();
                 offsets.restore(commit, consumer.assignment());
                 throw e;
             }
         } else {
             consumer.commitAsync(commit, (committed, error) -> {
                 if (error != null) {
+                    status.commitFailed();
                     LOG.debug("async offset commit failed; will retry with the next commit", error);
                     offsets.restore(committed, consumer.assignment());
                 }
@@ -256,6 +266,7 @@ public final class PollLoop implements Runnable {
         } catch (RuntimeException e) {
             first = e;
         }
+        clients.closing(consumer);
         try {
             // Leave the group even as a static member: a clean stop hands the partitions over now.
             consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

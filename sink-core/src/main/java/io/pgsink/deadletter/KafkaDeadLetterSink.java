@@ -2,6 +2,7 @@ package io.pgsink.deadletter;
 
 import io.pgsink.config.Routing;
 import io.pgsink.config.SinkConfig;
+import io.pgsink.model.ClientHook;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
     private final DeadLetterHeaders headers;
     private final Duration timeout;
     private final DeadLetterTopics topics;
+    private ClientHook clients = ClientHook.NONE;
 
     /** @param topics makes sure a dead-letter topic exists before the first record is sent to it; closed here */
     public KafkaDeadLetterSink(
@@ -77,6 +79,11 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
 
     /** The worker's dead-letter sink: same cluster and connection security as its consumer. */
     public static KafkaDeadLetterSink create(SinkConfig config, String workerId) {
+        return create(config, workerId, ClientHook.NONE);
+    }
+
+    /** {@link #create(SinkConfig, String)}, telling {@code clients} of the producer. */
+    public static KafkaDeadLetterSink create(SinkConfig config, String workerId, ClientHook clients) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, workerId + "-deadletter");
@@ -84,12 +91,15 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
         int maxRequest = (int) Math.min(Integer.MAX_VALUE - HEADER_ROOM, largestDeliverable(config)) + HEADER_ROOM;
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequest);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(DEFAULT_BUFFER_MEMORY, 2L * maxRequest));
-        return new KafkaDeadLetterSink(
+        KafkaDeadLetterSink sink = new KafkaDeadLetterSink(
                 p,
                 deadLetterTopics(config.routing()),
                 new DeadLetterHeaders(config.groupId(), workerId),
                 config.deadLetterTimeout(),
                 DeadLetterTopics.open(config, workerId + "-deadletter-admin"));
+        sink.clients = clients;
+        clients.opened(sink.producer);
+        return sink;
     }
 
     /** The consumer's connection security settings, for a producer on the same cluster. */
@@ -227,6 +237,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
 
     @Override
     public void close() {
+        clients.closing(producer);
         try {
             producer.close(timeout);
         } finally {

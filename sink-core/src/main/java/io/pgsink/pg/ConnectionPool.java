@@ -3,6 +3,7 @@ package io.pgsink.pg;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pgsink.config.SinkConfig;
+import io.pgsink.model.ClientHook;
 import java.time.Duration;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -21,13 +22,22 @@ public final class ConnectionPool implements AutoCloseable {
     private static final Duration SOCKET_GRACE = Duration.ofSeconds(30);
 
     private final HikariDataSource pool;
+    private final ClientHook clients;
 
-    private ConnectionPool(HikariDataSource pool) {
+    private ConnectionPool(HikariDataSource pool, ClientHook clients) {
         this.pool = pool;
+        this.clients = clients;
     }
 
     public static ConnectionPool open(SinkConfig config) {
-        return new ConnectionPool(new HikariDataSource(hikariConfig(config)));
+        return open(config, ClientHook.NONE);
+    }
+
+    /** {@link #open(SinkConfig)}, telling {@code clients} of the pool (a HikariDataSource). */
+    public static ConnectionPool open(SinkConfig config, ClientHook clients) {
+        ConnectionPool opened = new ConnectionPool(new HikariDataSource(hikariConfig(config)), clients);
+        clients.opened(opened.pool);
+        return opened;
     }
 
     public DataSource dataSource() {
@@ -36,6 +46,7 @@ public final class ConnectionPool implements AutoCloseable {
 
     @Override
     public void close() {
+        clients.closing(pool);
         pool.close();
     }
 

@@ -2,44 +2,18 @@ package io.pgsink.worker;
 
 import io.pgsink.SinkStats;
 import io.pgsink.write.WriteListener;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The worker's counters, updated by writer threads and read by anyone. */
 final class Counters {
 
-    /** One writer lane's reports: into these counters and the lane's health. */
-    WriteListener listener(HealthState.LaneHealth health) {
-        return new WriteListener() {
-            @Override
-            public void committed() {
-                batchesCommitted.incrementAndGet();
-            }
-
-            @Override
-            public void split() {
-                isolationWrites.addAndGet(2);
-            }
-
-            @Override
-            public void retrying(String why) {
-                retries.incrementAndGet();
-                health.retrying(why);
-            }
-
-            @Override
-            public void succeeded() {
-                health.succeeded();
-            }
-
-            @Override
-            public void handled(int written, int deadLettered) {
-                recordsWritten.addAndGet(written);
-                recordsDeadLettered.addAndGet(deadLettered);
-                lastBatchRecords.set(written + deadLettered);
-            }
-        };
+    /** One writer lane's reports: into these counters, the lane's health and, as events, the listeners. */
+    WriteListener listener(HealthState.LaneHealth health, Events events, String route, String table) {
+        return new LaneReports(this, health, events, route, table);
     }
 
     final AtomicLong recordsWritten = new AtomicLong();
@@ -48,6 +22,7 @@ final class Counters {
     final AtomicInteger lastBatchRecords = new AtomicInteger();
     final AtomicLong isolationWrites = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
+    final AtomicReference<Instant> lastCommit = new AtomicReference<>();
 
     SinkStats snapshot(int target, long lag, Map<String, String> stoppedTables) {
         return new SinkStats(

@@ -159,6 +159,10 @@ final class Lane {
         return pending + readyBytes + inFlightBytes;
     }
 
+    int id() {
+        return id;
+    }
+
     /** Whether the partition's table stopped on a fatal failure: its partition must stay paused. */
     boolean failed(PartitionRef partition) {
         LaneTable table = byTopic.get(partition.topic());

@@ -1,5 +1,6 @@
 package io.pgsink.worker;
 
+import io.pgsink.SinkEvent;
 import io.pgsink.consume.RecordHandler;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
@@ -28,6 +29,7 @@ final class Pipeline implements RecordHandler {
     private final HealthState health;
     private final Ownership ownership;
     private final Claims claims;
+    private final Events events;
 
     Pipeline(
             List<Lane> lanes,
@@ -35,7 +37,9 @@ final class Pipeline implements RecordHandler {
             long bufferMaxBytes,
             HealthState health,
             Ownership ownership,
-            Claims claims) {
+            Claims claims,
+            Events events) {
+        this.events = events;
         this.lanes = List.copyOf(lanes);
         this.claims = claims;
         this.ownership = ownership;
@@ -46,6 +50,7 @@ final class Pipeline implements RecordHandler {
 
     @Override
     public Map<PartitionRef, Long> assigned(Collection<PartitionRef> partitions) {
+        events.onEvent(new SinkEvent.Rebalanced(names(partitions), List.of(), List.of()));
         return claims.claim(partitions);
     }
 
@@ -103,6 +108,17 @@ final class Pipeline implements RecordHandler {
         }
         // From here on the partitions are the next owner's: a batch of theirs still in flight must not commit.
         ownership.moved(partitions);
+        events.onEvent(
+                lost
+                        ? new SinkEvent.Rebalanced(List.of(), List.of(), names(partitions))
+                        : new SinkEvent.Rebalanced(List.of(), names(partitions), List.of()));
+    }
+
+    private static List<String> names(Collection<PartitionRef> partitions) {
+        return partitions.stream()
+                .map(p -> p.topic() + "-" + p.partition())
+                .sorted()
+                .toList();
     }
 
     @Override

@@ -5,7 +5,9 @@ import io.pgsink.config.SinkConfig;
 import io.pgsink.deadletter.DeadLetterException;
 import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.KafkaDeadLetterSink;
+import io.pgsink.model.ClientHook;
 import io.pgsink.model.TableRef;
+import io.pgsink.pg.AuditTrail;
 import io.pgsink.pg.ConnectionPool;
 import io.pgsink.pg.FailureDescription;
 import io.pgsink.pg.ProgressStore;
@@ -22,19 +24,22 @@ final class Resources {
     private final ConnectionPool pool;
     private final ProgressStore progress;
     private final DeadLetterSink deadLetters;
+    private final AuditTrail audit;
 
-    private Resources(ConnectionPool pool, ProgressStore progress, DeadLetterSink deadLetters) {
+    private Resources(ConnectionPool pool, ProgressStore progress, DeadLetterSink deadLetters, AuditTrail audit) {
         this.pool = pool;
+        this.audit = audit;
         this.progress = progress;
         this.deadLetters = deadLetters;
     }
 
     /** Opens everything, or closes what was opened and throws. */
-    static Resources open(SinkConfig config, String workerId) {
-        ConnectionPool pool = ConnectionPool.open(config);
+    static Resources open(SinkConfig config, String workerId, ClientHook clients) {
+        ConnectionPool pool = ConnectionPool.open(config, clients);
         try {
             ProgressStore progress = config.exactlyOnce() ? openProgress(pool, config) : null;
-            return new Resources(pool, progress, deadLetters(config, workerId));
+            AuditTrail audit = config.auditTable() == null ? null : openAudit(pool, config, workerId);
+            return new Resources(pool, progress, deadLetters(config, workerId, clients), audit);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -46,8 +51,8 @@ final class Resources {
      * deadletter.topic.create a missing topic is not an error at start (it may be created before the first record
      * is rejected); the first dead letter to it stops the lane, and {@code pgsink validate} reports it.
      */
-    private static KafkaDeadLetterSink deadLetters(SinkConfig config, String workerId) {
-        KafkaDeadLetterSink sink = KafkaDeadLetterSink.create(config, workerId);
+    private static KafkaDeadLetterSink deadLetters(SinkConfig config, String workerId, ClientHook clients) {
+        KafkaDeadLetterSink sink = KafkaDeadLetterSink.create(config, workerId, clients);
         if (!config.deadLetterTopics().create()) {
             return sink;
         }
@@ -77,6 +82,22 @@ final class Resources {
                             + FailureDescription.of(e).withAdvice(),
                     e);
         }
+    }
+
+    private static AuditTrail openAudit(ConnectionPool pool, SinkConfig config, String workerId) {
+        try {
+            return AuditTrail.open(pool.dataSource(), TableRef.parse(config.auditTable()), workerId);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "cannot open the audit table " + config.auditTable() + ": "
+                            + FailureDescription.of(e).withAdvice(),
+                    e);
+        }
+    }
+
+    /** The audit trail, or null when none is kept. */
+    AuditTrail audit() {
+        return audit;
     }
 
     ConnectionPool pool() {

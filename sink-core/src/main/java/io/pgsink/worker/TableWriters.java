@@ -14,6 +14,7 @@ import io.pgsink.pg.TargetTable;
 import io.pgsink.schema.SchemaException;
 import io.pgsink.write.BatchWriter;
 import io.pgsink.write.FailurePolicy;
+import io.pgsink.write.WriteContext;
 import io.pgsink.write.WriteListener;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,8 @@ final class TableWriters {
     private final Routing routing;
     private final Resources resources;
     private final Map<String, TargetTable> tables = new ConcurrentHashMap<>();
+    // Batch ids are unique per worker, across its lanes and tables: they name a batch in events, logs and audit rows.
+    private final AtomicLong batchIds = new AtomicLong();
 
     TableWriters(SinkConfig config, Resources resources) {
         this.config = config;
@@ -120,12 +125,12 @@ final class TableWriters {
         return sizeTarget().records();
     }
 
-    /** A lane's opener: its tables are written with {@code listener}, the lane's reports. */
-    TableOpener forLane(WriteListener listener) {
-        return topic -> open(topic, listener);
+    /** A lane's opener: each of its tables is written with the listener {@code listeners} makes for its route and table. */
+    TableOpener forLane(BiFunction<String, String, WriteListener> listeners) {
+        return topic -> open(topic, listeners);
     }
 
-    private LaneTable open(String topic, WriteListener listener) {
+    private LaneTable open(String topic, BiFunction<String, String, WriteListener> listeners) {
         Route route;
         try {
             route = routing.routeOf(topic);
@@ -142,9 +147,10 @@ final class TableWriters {
                     target,
                     resources.deadLetters(),
                     new RetryPolicy(RETRY_INITIAL, RETRY_MAX, config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()),
-                    listener,
+                    listeners.apply(route.name(), table),
                     FailurePolicy.of(config.errors(), Clock.systemUTC()),
-                    resources.progress());
+                    resources.progress(),
+                    new WriteContext(route.name(), batchIds::incrementAndGet, resources.audit()));
             return new LaneTable(route.name(), table, batcher, writer);
         } catch (Routing.RouteException | SchemaException | IllegalStateException e) {
             return LaneTable.failed(route.name(), table, e.getMessage());

@@ -1,13 +1,18 @@
 package io.pgsink.worker;
 
 import io.pgsink.Health;
+import io.pgsink.SinkListener;
 import io.pgsink.SinkStats;
+import io.pgsink.SinkStatus;
 import io.pgsink.config.SinkConfig;
-import io.pgsink.consume.LagGauge;
+import io.pgsink.consume.ConsumerStatus;
 import io.pgsink.consume.PollLoop;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,7 +33,7 @@ public final class Worker implements AutoCloseable {
     private final Pipeline pipeline;
     private final HealthState health;
     private final Counters counters;
-    private final LagGauge lag;
+    private final ConsumerStatus consumerStatus;
     private final Thread pollThread;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -39,8 +44,8 @@ public final class Worker implements AutoCloseable {
         this.pipeline = parts.pipeline();
         this.health = parts.health();
         this.counters = parts.counters();
-        this.lag = new LagGauge();
-        this.pollLoop = PollLoop.create(config, workerId, pipeline, lag);
+        this.consumerStatus = new ConsumerStatus();
+        this.pollLoop = PollLoop.create(config, workerId, pipeline, consumerStatus, parts.events());
         this.pollThread = new Thread(this::runPollLoop, "pgsink-poll");
     }
 
@@ -49,12 +54,20 @@ public final class Worker implements AutoCloseable {
      * cannot be reached or the table does not fit the settings.
      */
     public static Worker start(SinkConfig config) {
+        return start(config, List.of());
+    }
+
+    /**
+     * {@link #start(SinkConfig)} with listeners: those given, then those {@link java.util.ServiceLoader} finds.
+     */
+    public static Worker start(SinkConfig config, List<SinkListener> listeners) {
         String workerId = "pgsink-" + UUID.randomUUID().toString().substring(0, 8);
-        Resources resources = Resources.open(config, workerId);
+        Events events = Events.registered(listeners);
+        Resources resources = Resources.open(config, workerId, events);
         try {
             TableWriters writers = new TableWriters(config, resources);
             writers.openKnownTables();
-            WorkerParts parts = WorkerParts.build(config, resources, writers, workerId);
+            WorkerParts parts = WorkerParts.build(config, resources, writers, workerId, events);
             Worker worker = new Worker(config, resources, parts, workerId);
             worker.pollThread.start();
             worker.health.running();
@@ -81,7 +94,62 @@ public final class Worker implements AutoCloseable {
     public SinkStats stats() {
         int target =
                 (int) lanes.stream().mapToInt(Lane::targetRecords).average().orElse(0);
-        return counters.snapshot(target, lag.records(), health.stoppedTables());
+        return counters.snapshot(target, consumerStatus.totalLag(), health.stoppedTables());
+    }
+
+    /** What the worker is doing now; no I/O. */
+    public SinkStatus status() {
+        List<SinkStatus.Lane> laneStates = lanes.stream()
+                .map(l -> new SinkStatus.Lane(l.id(), health.laneState(l.id()), l.targetRecords()))
+                .toList();
+        long lastPoll = consumerStatus.lastPollMillis();
+        return new SinkStatus(
+                health.get(),
+                laneStates,
+                routeStates(routeState(laneStates)),
+                consumerStatus.lag().entrySet().stream()
+                        .map(e -> new SinkStatus.PartitionLag(
+                                e.getKey().topic(), e.getKey().partition(), e.getValue()))
+                        .sorted(Comparator.comparing(SinkStatus.PartitionLag::topic)
+                                .thenComparingInt(SinkStatus.PartitionLag::partition))
+                        .toList(),
+                consumerStatus.assignedPartitions(),
+                consumerStatus.pausedPartitions(),
+                pipeline.bufferedBytes(),
+                counters.lastCommit.get(),
+                lastPoll < 0 ? null : Instant.ofEpochMilli(lastPoll),
+                consumerStatus.offsetCommitFailures());
+    }
+
+    /** Each route's state: FAILED when one of its tables stopped, otherwise its lanes' (see {@link #routeState}). */
+    private List<SinkStatus.Route> routeStates(Health.Status lanesState) {
+        Set<String> stopped = health.stoppedTables().keySet();
+        return config.routes().stream()
+                .map(route -> new SinkStatus.Route(
+                        route.name(),
+                        route.table(),
+                        stopped.stream().anyMatch(where -> where.startsWith("route " + route.name() + ", "))
+                                ? Health.Status.FAILED
+                                : lanesState))
+                .toList();
+    }
+
+    /** A route's state is its worst lane's. */
+    private static Health.Status routeState(List<SinkStatus.Lane> lanes) {
+        return lanes.stream()
+                .map(SinkStatus.Lane::state)
+                .max(Comparator.comparingInt(Worker::severity))
+                .orElse(Health.Status.STARTING);
+    }
+
+    private static int severity(Health.Status status) {
+        return switch (status) {
+            case RUNNING -> 0;
+            case STARTING -> 1;
+            case DEGRADED -> 2;
+            case STOPPED -> 3;
+            case FAILED -> 4;
+        };
     }
 
     /** Blocks until the worker has stopped (after {@link #close()} or a fatal consumer error). */
@@ -128,16 +196,20 @@ public final class Worker implements AutoCloseable {
     }
 
     /** The stages that carry records, built once the resources are open. */
-    private record WorkerParts(List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters) {
+    private record WorkerParts(
+            List<Lane> lanes, Pipeline pipeline, HealthState health, Counters counters, Events events) {
 
-        static WorkerParts build(SinkConfig config, Resources resources, TableWriters writers, String workerId) {
-            HealthState health = new HealthState(config.routes().size());
+        static WorkerParts build(
+                SinkConfig config, Resources resources, TableWriters writers, String workerId, Events events) {
+            HealthState health = new HealthState(config.routes().size(), events);
             Counters counters = new Counters();
             ConcurrentLinkedQueue<Lane.Completion> completions = new ConcurrentLinkedQueue<>();
             Ownership ownership = new Ownership();
             List<Lane> lanes = new ArrayList<>();
             for (int i = 0; i < config.writeConcurrency(); i++) {
-                TableOpener opener = writers.forLane(counters.listener(health.lane(i)));
+                HealthState.LaneHealth laneHealth = health.lane(i);
+                TableOpener opener =
+                        writers.forLane((route, table) -> counters.listener(laneHealth, events, route, table));
                 lanes.add(new Lane(i, opener, writers.initialTarget(), completions, health, ownership));
             }
             return new WorkerParts(
@@ -148,9 +220,11 @@ public final class Worker implements AutoCloseable {
                             config.bufferMaxBytes(),
                             health,
                             ownership,
-                            new Claims(resources.progress(), workerId, ownership)),
+                            new Claims(resources.progress(), workerId, ownership),
+                            events),
                     health,
-                    counters);
+                    counters,
+                    events);
         }
     }
 }

@@ -89,8 +89,11 @@ final class BatchAttempt {
         if (left <= 0) {
             return false;
         }
-        listener.retrying("a record's foreign key has no parent row yet (SQLSTATE 23503); waiting up to "
-                + policy.foreignKeyRetry().toMillis() + " ms for it before dead-lettering the record");
+        listener.retrying(
+                attempt,
+                "23503",
+                "a record's foreign key has no parent row yet (SQLSTATE 23503); waiting up to "
+                        + policy.foreignKeyRetry().toMillis() + " ms for it before dead-lettering the record");
         retries.pause(attempt, Duration.ofMillis(left));
         return true;
     }

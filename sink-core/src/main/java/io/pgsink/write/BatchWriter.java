@@ -10,6 +10,7 @@ import io.pgsink.error.FailureKind;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
+import io.pgsink.pg.AuditTrail;
 import io.pgsink.pg.CommitUnknownException;
 import io.pgsink.pg.FailureDescription;
 import io.pgsink.pg.ProgressStore;
@@ -18,6 +19,7 @@ import io.pgsink.pg.Session;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.pg.Transaction;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -49,11 +51,16 @@ public final class BatchWriter implements AutoCloseable {
     private final FailurePolicy policy;
     private final ProgressStore progress;
     private final UnknownCommit unknownCommit;
+    private final WriteContext context;
     private MissingRows missingRows; // made on first use, like the drift detector
     private DriftDetector drift; // made on first use, on the writer's thread; moves on only when a batch commits
     private Session session;
     private int sessionGeneration;
     private long retried;
+    // the batch being written, on the writer's thread: for the audit row and the events
+    private long batchId;
+    private Instant batchStart;
+    private long txid = -1;
 
     /** A writer with the default failure policy and no progress table (at-least-once). */
     public BatchWriter(TargetTable table, DeadLetterSink deadLetters, RetryPolicy retries, WriteListener listener) {
@@ -91,6 +98,23 @@ public final class BatchWriter implements AutoCloseable {
             WriteListener listener,
             FailurePolicy policy,
             ProgressStore progress) {
+        this(table, deadLetters, retries, listener, policy, progress, WriteContext.standalone());
+    }
+
+    /**
+     * A writer of a worker's route.
+     *
+     * @param context the route, the worker's batch ids and its audit trail
+     */
+    public BatchWriter(
+            TargetTable table,
+            DeadLetterSink deadLetters,
+            RetryPolicy retries,
+            WriteListener listener,
+            FailurePolicy policy,
+            ProgressStore progress,
+            WriteContext context) {
+        this.context = context;
         this.table = table;
         this.deadLetters = deadLetters;
         this.retries = retries;
@@ -146,9 +170,14 @@ public final class BatchWriter implements AutoCloseable {
     public Written write(Batch batch, DecodedBatch decoded, Fence fence)
             throws FatalWriteException, InterruptedException {
         long retriesBefore = retried;
+        batchId = context.batchIds().getAsLong();
+        batchStart = Instant.now();
+        txid = -1;
+        listener.started(batchId, batch);
         // read the catalog again first if the batch suggests the table changed
         BatchAttempt attempt = new BatchAttempt(batch, table.current(batch.records(), decoded), fence);
         long failingSince = 0;
+        boolean committed = false;
         for (int failures = 0; ; ) {
             attempt.dropMoved(fence.moved().get());
             if (attempt.isEmpty()) {
@@ -157,6 +186,7 @@ public final class BatchWriter implements AutoCloseable {
             try {
                 writeOnce(attempt);
                 listener.succeeded();
+                committed = true;
                 break;
             } catch (PartitionsMovedException e) {
                 attempt.dropMoved(e.partitions());
@@ -169,6 +199,7 @@ public final class BatchWriter implements AutoCloseable {
                 if (resolve(e, attempt, failures, failingSince)) {
                     listener.committed();
                     listener.succeeded();
+                    committed = true;
                     break;
                 }
             } catch (SQLException e) {
@@ -189,6 +220,9 @@ public final class BatchWriter implements AutoCloseable {
             }
         }
         listener.handled(attempt.written(), attempt.deadLettered());
+        if (committed) {
+            listener.batchCommitted(batchId, attempt.ownedRecords(), attempt.written(), attempt.deadLettered(), txid);
+        }
         return new Written(retried - retriesBefore, attempt.moved());
     }
 
@@ -220,11 +254,37 @@ public final class BatchWriter implements AutoCloseable {
                 }
             }
             attempt.checkOwned();
+            long id = audit(transaction, attempt);
             transaction.commit();
+            txid = id;
             drift = afterBatch;
             missingRows().committed(missingRecords, listener);
         }
         listener.committed();
+    }
+
+    /** The batch's audit row, in its transaction, when an audit trail is kept; returns the txid, or -1. */
+    private long audit(Transaction transaction, BatchAttempt attempt) throws SQLException {
+        AuditTrail audit = context.audit();
+        if (audit == null) {
+            return -1;
+        }
+        List<SinkRecord> records = attempt.ownedRecords();
+        long bytes = 0;
+        for (SinkRecord r : records) {
+            bytes += r.sizeInBytes();
+        }
+        return audit.record(
+                transaction,
+                new AuditTrail.Entry(
+                        batchId,
+                        context.route(),
+                        table.name(),
+                        OffsetRanges.json(OffsetRanges.of(records)),
+                        attempt.written(),
+                        attempt.deadLettered(),
+                        bytes,
+                        batchStart));
     }
 
     /**
@@ -402,8 +462,11 @@ public final class BatchWriter implements AutoCloseable {
         String state = description.sqlState();
         discardSession(state != null && (state.equals("25006") || state.startsWith("08")));
         retried++;
-        listener.retrying("database write failing transiently (attempt " + attempt + "): " + description.message()
-                + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
+        listener.retrying(
+                attempt,
+                state,
+                "database write failing transiently (attempt " + attempt + "): " + description.message()
+                        + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
         // Retries come about twice a second during an outage: the first and every 20th are worth a WARN line.
         if (attempt == 1 || attempt % 20 == 0) {
             LOG.warn(
@@ -437,6 +500,7 @@ public final class BatchWriter implements AutoCloseable {
         } catch (DeadLetterException e) {
             throw new FatalWriteException(e.getMessage(), e);
         }
+        listener.deadLettered(rejections);
         for (Rejection r : rejections) {
             LOG.warn(
                     "dead-lettered {}: {} failure{}: {}",

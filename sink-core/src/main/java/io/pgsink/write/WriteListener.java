@@ -1,5 +1,10 @@
 package io.pgsink.write;
 
+import io.pgsink.batch.Batch;
+import io.pgsink.deadletter.Rejection;
+import io.pgsink.model.SinkRecord;
+import java.util.List;
+
 /**
  * What a {@link BatchWriter} reports as it goes, for counters and health. Called on the writer's thread; an
  * implementation must be quick and thread safe. Every method does nothing unless overridden.
@@ -14,6 +19,28 @@ public interface WriteListener {
 
     /** A transient failure is being retried; {@code why} is an operator's sentence without row values. */
     default void retrying(String why) {}
+
+    /**
+     * A transient failure is being retried, with what an event needs: the attempt and the SQLSTATE (null when
+     * there is none). Calls {@link #retrying(String)} unless overridden.
+     */
+    default void retrying(int attempt, String sqlState, String why) {
+        retrying(why);
+    }
+
+    /** Batch {@code batchId} is about to be written. */
+    default void started(long batchId, Batch batch) {}
+
+    /** The dead-letter topic acknowledged these records (once each, even when the transaction is retried). */
+    default void deadLettered(List<Rejection> rejections) {}
+
+    /**
+     * Batch {@code batchId}'s transaction committed: of {@code records} (those of partitions still owned),
+     * {@code written} are in the table and {@code deadLettered} in the dead-letter topic.
+     *
+     * @param txid the transaction id (from the audit row), or -1 when not asked for
+     */
+    default void batchCommitted(long batchId, List<SinkRecord> records, int written, int deadLettered, long txid) {}
 
     /** A write succeeded (after retries, the failure has cleared). */
     default void succeeded() {}

@@ -45,7 +45,8 @@ class SinkConfigConstructorTest {
                         "auto",
                         ErrorSettings.defaults(),
                         List.of(),
-                        DeadLetterTopicSettings.defaults()))
+                        DeadLetterTopicSettings.defaults(),
+                        null))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .containsExactly(
@@ -94,7 +95,8 @@ class SinkConfigConstructorTest {
                 "auto",
                 ErrorSettings.defaults(),
                 List.of(),
-                DeadLetterTopicSettings.defaults());
+                DeadLetterTopicSettings.defaults(),
+                null);
 
         topics.add("payments");
         consumer.clear();

@@ -39,7 +39,13 @@ class PipelineTest {
                 new Ownership());
         Ownership ownership = new Ownership();
         Pipeline pipeline = new Pipeline(
-                List.of(lane), completions, 1 << 20, new HealthState(), ownership, new Claims(null, "test", ownership));
+                List.of(lane),
+                completions,
+                1 << 20,
+                new HealthState(),
+                ownership,
+                new Claims(null, "test", ownership),
+                new Events(List.of()));
         List<SinkRecord> records = new ArrayList<>();
         for (int offset = 0; offset < 10; offset++) {
             records.add(new SinkRecord("events", offset % 2, offset, 0L, null, new byte[1], List.of()));

@@ -63,8 +63,8 @@ class MemoryIT {
     }
 
     private static long metric(String metrics, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + " (\\d+)$").matcher(metrics);
+        Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(metrics);
         assertThat(m.find()).as(metrics).isTrue();
-        return Long.parseLong(m.group(1));
+        return (long) Double.parseDouble(m.group(1));
     }
 }

@@ -25,7 +25,7 @@ record Measurement(
      * @param maxHeapAfterGcBytes the largest heap occupancy right after a collection (from the GC log): an upper
      *     bound of the live set
      * @param xmx the worker's -Xmx
-     * @param finalTargetRecords the batch size target in force at the end (pgsink_batch_target_records)
+     * @param finalTargetRecords the batch size target in force at the end (pgsink_batch_size_target, averaged over lanes)
      * @param cpuSeconds CPU time the worker process used, all threads, start-up included
      */
     record WorkerFigures(

@@ -116,11 +116,11 @@ final class WorkerProcess implements AutoCloseable {
         List<String> gcLog = GcLog.read(directory.resolve("gc.log"));
         Measurement.WorkerFigures figures = new Measurement.WorkerFigures(
                 metrics.getOrDefault("pgsink_batches_committed_total", 0L),
-                metrics.getOrDefault("pgsink_retries_total", 0L),
+                metrics.getOrDefault("pgsink_write_retries_total", 0L),
                 metrics.getOrDefault("jvm_heap_used_peak_bytes", -1L),
                 GcLog.maxHeapAfterGc(gcLog),
                 xmx,
-                metrics.getOrDefault("pgsink_batch_target_records", 0L),
+                metrics.getOrDefault("pgsink_batch_size_target", 0L),
                 cpuSeconds);
         for (String pause : GcLog.longestPauses(gcLog, 3)) {
             LOG.info("worker's longest GC pauses: {}", pause);
@@ -135,20 +135,35 @@ final class WorkerProcess implements AutoCloseable {
         return String.format(
                 "written %,d, batch target %,d, last batch %,d, lag %,d, retries %d",
                 m.getOrDefault("pgsink_records_written_total", 0L),
-                m.getOrDefault("pgsink_batch_target_records", 0L),
+                m.getOrDefault("pgsink_batch_size_target", 0L),
                 m.getOrDefault("pgsink_batch_last_records", 0L),
                 m.getOrDefault("pgsink_consumer_lag_records", 0L),
-                m.getOrDefault("pgsink_retries_total", 0L));
+                m.getOrDefault("pgsink_write_retries_total", 0L));
     }
 
+    /**
+     * Each metric's samples summed over their labels (counters and lag per partition add up), except the batch size
+     * target, whose lanes' values are averaged as the worker's own stats do.
+     */
     private Map<String, Long> metrics() throws IOException, InterruptedException {
-        Map<String, Long> metrics = new HashMap<>();
+        Map<String, Double> sums = new HashMap<>();
+        Map<String, Integer> samples = new HashMap<>();
         for (String line : get("/metrics").body().split("\n")) {
-            String[] parts = line.trim().split("\\s+");
-            if (parts.length == 2 && !parts[0].startsWith("#")) {
-                metrics.put(parts[0], (long) Double.parseDouble(parts[1]));
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            int brace = line.indexOf('{');
+            String name = brace > 0 && brace < space ? line.substring(0, brace) : line.substring(0, space);
+            double value = Double.parseDouble(line.substring(space + 1));
+            if (!Double.isNaN(value)) {
+                sums.merge(name, value, Double::sum);
+                samples.merge(name, 1, Integer::sum);
             }
         }
+        Map<String, Long> metrics = new HashMap<>();
+        sums.forEach((name, sum) -> metrics.put(name, (long) sum.doubleValue()));
+        metrics.computeIfPresent("pgsink_batch_size_target", (name, sum) -> sum / samples.get(name));
         return metrics;
     }
 

@@ -1,0 +1,165 @@
+package io.pgsink.worker;
+
+import io.pgsink.SinkEvent;
+import io.pgsink.batch.Batch;
+import io.pgsink.deadletter.Rejection;
+import io.pgsink.model.SinkRecord;
+import io.pgsink.write.OffsetRanges;
+import io.pgsink.write.WriteListener;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one writer lane's {@link io.pgsink.write.BatchWriter} reports, turned into counters, lane health and
+ * {@link SinkEvent}s. Called on the lane's writer thread only.
+ */
+final class LaneReports implements WriteListener {
+
+    /** At most this many distinct traceparents travel with a batch's events. */
+    private static final int MAX_TRACEPARENTS = 32;
+
+    private final Counters counters;
+    private final HealthState.LaneHealth health;
+    private final Events events;
+    private final String route;
+    private final String table;
+    private long startedNanos;
+    private List<String> traceparents = List.of();
+
+    LaneReports(Counters counters, HealthState.LaneHealth health, Events events, String route, String table) {
+        this.counters = counters;
+        this.health = health;
+        this.events = events;
+        this.route = route;
+        this.table = table;
+    }
+
+    @Override
+    public void committed() {
+        counters.batchesCommitted.incrementAndGet();
+    }
+
+    @Override
+    public void split() {
+        counters.isolationWrites.addAndGet(2);
+    }
+
+    @Override
+    public void retrying(String why) {
+        retrying(0, null, why);
+    }
+
+    @Override
+    public void retrying(int attempt, String sqlState, String why) {
+        counters.retries.incrementAndGet();
+        health.retrying(why);
+        if (events.any()) {
+            events.onEvent(new SinkEvent.Retrying(route, table, attempt, Duration.ZERO, sqlState, why));
+        }
+    }
+
+    @Override
+    public void succeeded() {
+        health.succeeded();
+    }
+
+    @Override
+    public void handled(int written, int deadLettered) {
+        counters.recordsWritten.addAndGet(written);
+        counters.recordsDeadLettered.addAndGet(deadLettered);
+        counters.lastBatchRecords.set(written + deadLettered);
+    }
+
+    @Override
+    public void started(long batchId, Batch batch) {
+        startedNanos = System.nanoTime();
+        if (!events.any()) {
+            return;
+        }
+        traceparents = traceparents(batch.records());
+        events.onEvent(new SinkEvent.BatchStarted(
+                route,
+                table,
+                batchId,
+                ranges(batch.records()),
+                batch.size(),
+                batch.bytes(),
+                Instant.now(),
+                traceparents));
+    }
+
+    @Override
+    public void deadLettered(List<Rejection> rejections) {
+        if (!events.any()) {
+            return;
+        }
+        // One event per kind and SQLSTATE: metrics count by both.
+        Map<List<String>, List<Rejection>> groups = new LinkedHashMap<>();
+        for (Rejection r : rejections) {
+            String kind = r.sqlState() == null ? "decode" : r.kind().name().toLowerCase(Locale.ROOT);
+            groups.computeIfAbsent(Arrays.asList(kind, r.sqlState()), k -> new ArrayList<>())
+                    .add(r);
+        }
+        groups.forEach((key, group) -> events.onEvent(new SinkEvent.RecordsRejected(
+                route, table, group.size(), key.get(0), key.get(1), group.get(0).reason())));
+    }
+
+    @Override
+    public void batchCommitted(long batchId, List<SinkRecord> records, int written, int deadLettered, long txid) {
+        Instant now = Instant.now();
+        counters.lastCommit.set(now);
+        if (!events.any()) {
+            return;
+        }
+        long bytes = 0;
+        long oldest = Long.MAX_VALUE;
+        for (SinkRecord r : records) {
+            bytes += r.sizeInBytes();
+            oldest = Math.min(oldest, r.timestamp());
+        }
+        events.onEvent(new SinkEvent.BatchCommitted(
+                route,
+                table,
+                batchId,
+                ranges(records),
+                written,
+                deadLettered,
+                0,
+                bytes,
+                Duration.ofNanos(System.nanoTime() - startedNanos),
+                txid,
+                oldest == Long.MAX_VALUE || oldest < 0 ? null : Instant.ofEpochMilli(oldest),
+                traceparents));
+    }
+
+    private static List<SinkEvent.OffsetRange> ranges(List<SinkRecord> records) {
+        return OffsetRanges.of(records).stream()
+                .map(r -> new SinkEvent.OffsetRange(r.topic(), r.partition(), r.first(), r.last()))
+                .toList();
+    }
+
+    /** The distinct W3C traceparent headers of the records, at most {@link #MAX_TRACEPARENTS}. */
+    private static List<String> traceparents(List<SinkRecord> records) {
+        Set<String> found = new LinkedHashSet<>();
+        for (SinkRecord r : records) {
+            for (SinkRecord.Header h : r.headers()) {
+                if ("traceparent".equals(h.key()) && h.value() != null) {
+                    found.add(new String(h.value(), StandardCharsets.UTF_8));
+                    if (found.size() == MAX_TRACEPARENTS) {
+                        return List.copyOf(found);
+                    }
+                }
+            }
+        }
+        return List.copyOf(found);
+    }
+}

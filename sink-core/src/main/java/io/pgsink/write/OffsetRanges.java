@@ -1,0 +1,55 @@
+package io.pgsink.write;
+
+import io.pgsink.model.PartitionRef;
+import io.pgsink.model.SinkRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The first and last offset of each partition's records in a batch, for events and the audit trail. */
+public final class OffsetRanges {
+
+    /** One partition's records in a batch: offsets {@code first} to {@code last}, both included. */
+    public record Range(String topic, int partition, long first, long last) {}
+
+    private OffsetRanges() {}
+
+    /** In the order partitions first appear in {@code records}. */
+    public static List<Range> of(List<SinkRecord> records) {
+        Map<PartitionRef, long[]> bounds = new LinkedHashMap<>();
+        for (SinkRecord r : records) {
+            long[] b = bounds.computeIfAbsent(r.partitionRef(), p -> new long[] {r.offset(), r.offset()});
+            b[0] = Math.min(b[0], r.offset());
+            b[1] = Math.max(b[1], r.offset());
+        }
+        List<Range> ranges = new ArrayList<>(bounds.size());
+        bounds.forEach((p, b) -> ranges.add(new Range(p.topic(), p.partition(), b[0], b[1])));
+        return ranges;
+    }
+
+    /** As a JSON array of {@code {"topic","partition","first","last"}} objects. */
+    static String json(List<Range> ranges) {
+        StringBuilder json = new StringBuilder("[");
+        for (Range r : ranges) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append("{\"topic\":\"")
+                    .append(escape(r.topic()))
+                    .append("\",\"partition\":")
+                    .append(r.partition())
+                    .append(",\"first\":")
+                    .append(r.first())
+                    .append(",\"last\":")
+                    .append(r.last())
+                    .append('}');
+        }
+        return json.append(']').toString();
+    }
+
+    // Kafka topic names are [a-zA-Z0-9._-]; escaping anyway keeps the JSON valid whatever a topic is called.
+    private static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}
