@@ -66,6 +66,7 @@ final class RunCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return Cli.EXIT_CONFIG;
         }
+        LogOutput.use(config.observability().logFormat());
         LOG.info("starting with {}", config);
         SinkWorker worker;
         try {

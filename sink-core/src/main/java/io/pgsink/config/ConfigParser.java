@@ -56,6 +56,8 @@ final class ConfigParser {
         String groupInstanceId = value(ConfigCatalog.GROUP_INSTANCE_ID);
         Duration foreignKeyRetry = value(ConfigCatalog.FOREIGN_KEY_RETRY);
         Integer driftRejections = value(ConfigCatalog.DRIFT_CONSECUTIVE_REJECTIONS);
+        LogFormat logFormat = value(ConfigCatalog.LOG_FORMAT);
+        String tracingEndpoint = value(ConfigCatalog.TRACING_OTLP_ENDPOINT);
         Map<String, String> sqlStateOverrides = ErrorSettings.overrides(properties, problems);
         Map<String, String> consumer = passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
         Map<String, String> pool = passThrough(ConfigCatalog.POSTGRES_POOL_PREFIX);
@@ -95,7 +97,8 @@ final class ConfigParser {
                 deliveryGuarantee,
                 progressTable,
                 groupInstanceId,
-                new ErrorSettings(sqlStateOverrides, foreignKeyRetry, driftRejections));
+                new ErrorSettings(sqlStateOverrides, foreignKeyRetry, driftRejections),
+                new ObservabilitySettings(logFormat, tracingEndpoint));
     }
 
     private <T> T value(ConfigKey<T> key) {

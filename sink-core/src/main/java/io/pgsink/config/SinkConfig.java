@@ -45,7 +45,8 @@ public record SinkConfig(
         DeliveryGuarantee deliveryGuarantee,
         String progressTable,
         String groupInstanceId,
-        ErrorSettings errors) {
+        ErrorSettings errors,
+        ObservabilitySettings observability) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
@@ -78,6 +79,10 @@ public record SinkConfig(
         ConfigCatalog.GROUP_INSTANCE_ID.check(groupInstanceId, problems);
         if (errors == null) {
             problems.add("error.*: missing; pass ErrorSettings.defaults() when nothing is overridden");
+        }
+        if (observability == null) {
+            problems.add("log.format, tracing.*: missing; pass ObservabilitySettings.defaults() for text logs and no"
+                    + " tracing");
         }
         checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
         if (consumerOverrides != null) {
@@ -149,7 +154,7 @@ public record SinkConfig(
                 + ", retryBudget=" + retryBudget + ", httpPort=" + httpPort
                 + ", batchTargetLatency=" + batchTargetLatency + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", progressTable=" + progressTable + ", groupInstanceId=" + groupInstanceId
-                + ", errors=" + errors + "]";
+                + ", errors=" + errors + ", observability=" + observability + "]";
     }
 
     /**

@@ -43,7 +43,8 @@ class SinkConfigConstructorTest {
                         DeliveryGuarantee.EXACTLY_ONCE,
                         "pgsink_progress",
                         "auto",
-                        ErrorSettings.defaults()))
+                        ErrorSettings.defaults(),
+                        ObservabilitySettings.defaults()))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .containsExactly(
@@ -90,7 +91,8 @@ class SinkConfigConstructorTest {
                 DeliveryGuarantee.EXACTLY_ONCE,
                 "pgsink_progress",
                 "auto",
-                ErrorSettings.defaults());
+                ErrorSettings.defaults(),
+                ObservabilitySettings.defaults());
 
         topics.add("payments");
         consumer.clear();
