@@ -16,6 +16,8 @@ public sealed interface SinkEvent {
     /**
      * A batch is about to be written.
      *
+     * @param trace the batch's own W3C {@code traceparent}: its trace id is in the batch's log lines and dead-letter
+     *     headers, and a tracer gives the batch's span these ids
      * @param traceparents the W3C {@code traceparent} headers of the batch's records, distinct, at most a few
      *     dozen (the rest are not listed)
      */
@@ -27,6 +29,7 @@ public sealed interface SinkEvent {
             int records,
             long bytes,
             Instant startedAt,
+            String trace,
             List<String> traceparents)
             implements SinkEvent {}
 
@@ -36,6 +39,7 @@ public sealed interface SinkEvent {
      *
      * @param txid the PostgreSQL transaction id of the commit, or {@code -1} when not known
      * @param oldestRecordTimestamp the earliest Kafka record timestamp in the batch, for end-to-end latency
+     * @param trace the batch's own {@code traceparent}, as in its {@link BatchStarted}
      */
     record BatchCommitted(
             String route,
@@ -49,6 +53,7 @@ public sealed interface SinkEvent {
             Duration duration,
             long txid,
             Instant oldestRecordTimestamp,
+            String trace,
             List<String> traceparents)
             implements SinkEvent {}
 

@@ -3,6 +3,7 @@ package io.pgsink.app;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgsink.Health;
+import io.pgsink.SinkListener;
 import io.pgsink.SinkWorker;
 import io.pgsink.config.ConfigException;
 import io.pgsink.config.SinkConfig;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -69,19 +71,25 @@ final class RunCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return Cli.EXIT_CONFIG;
         }
+        LogOutput.use(config.observability().logFormat());
         LOG.info("starting with {}", config);
         SinkWorker worker;
         // Metrics only where they are served: without http.port the worker runs without the adapter.
         PrometheusMeterRegistry registry =
                 config.httpPort() == 0 ? null : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MicrometerMetrics metrics = registry == null ? null : new MicrometerMetrics(registry);
+        // Spans only where they are exported: tracing.otlp.endpoint unset means no tracer at all.
+        BatchTracer tracer = config.observability().tracing()
+                ? BatchTracer.otlp(config.observability().tracingEndpoint())
+                : null;
         try {
-            worker = SinkWorker.start(config, metrics == null ? List.of() : List.of(metrics));
+            worker = SinkWorker.start(config, listeners(metrics, tracer));
         } catch (ConfigException e) {
             // The database says a route does not fit its tables: a configuration problem like any other.
             err.println(e.getMessage());
             return Cli.EXIT_CONFIG;
         } catch (RuntimeException e) {
+            closeQuietly(tracer);
             err.println("pgsink could not start: " + e.getMessage());
             if (Cli.showStackTraces(verbose)) {
                 LOG.error("start failed", e);
@@ -95,6 +103,7 @@ final class RunCommand implements Callable<Integer> {
                         () -> {
                             signalled.set(true);
                             worker.close();
+                            closeQuietly(tracer);
                             stopped.countDown();
                             exitFailedIfItFailed(worker);
                         },
@@ -112,6 +121,7 @@ final class RunCommand implements Callable<Integer> {
                 // Fatal: exit, so that a supervisor notices and restarts once an operator has fixed the cause.
                 err.println("pgsink stopped: " + worker.health().detail());
                 worker.close();
+                closeQuietly(tracer);
                 return Cli.EXIT_FAILED;
             }
             stopped.await();
@@ -123,6 +133,24 @@ final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static List<SinkListener> listeners(MicrometerMetrics metrics, BatchTracer tracer) {
+        List<SinkListener> listeners = new ArrayList<>();
+        if (metrics != null) {
+            listeners.add(metrics);
+        }
+        if (tracer != null) {
+            listeners.add(tracer);
+        }
+        return listeners;
+    }
+
+    /** Flushes the spans not exported yet; exporting is best effort and never changes the exit code. */
+    private static void closeQuietly(BatchTracer tracer) {
+        if (tracer != null) {
+            tracer.close();
+        }
     }
 
     /**

@@ -31,6 +31,7 @@ class MicrometerMetricsTest {
                 took,
                 -1,
                 Instant.now().minusSeconds(2),
+                null,
                 List.of());
     }
 

@@ -242,6 +242,22 @@ public final class ConfigCatalog {
             "Port of the worker's HTTP endpoints (/health, /health/live, /health/ready, /metrics, /stats and the live"
                     + " view at /); 0 turns them off.");
 
+    static final ConfigKey<LogFormat> LOG_FORMAT = ConfigKey.optional(
+            "log.format",
+            ValueType.choice(LogFormat.class),
+            "text",
+            "Log lines as text, or as one JSON object per line whose fields include the batch's route, table,"
+                    + " partitions, offsets, batch_id and trace_id.");
+    static final ConfigKey<String> TRACING_OTLP_ENDPOINT = ConfigKey.optional(
+            "tracing.otlp.endpoint",
+            ValueType.text(
+                    "an http:// or https:// URL",
+                    Pattern.compile("https?://[^\\s]+"),
+                    "set an OTLP/HTTP traces URL like http://otel-collector:4318/v1/traces"),
+            null,
+            "OTLP/HTTP endpoint that receives a span per batch write, linked to the records' traceparent contexts;"
+                    + " unset turns tracing off.");
+
     private static final List<ConfigKey<?>> KEYS = List.of(
             BOOTSTRAP_SERVERS,
             GROUP_ID,
@@ -274,7 +290,9 @@ public final class ConfigCatalog {
             FOREIGN_KEY_RETRY,
             DRIFT_CONSECUTIVE_REJECTIONS,
             AUDIT_TABLE,
-            HTTP_PORT);
+            HTTP_PORT,
+            LOG_FORMAT,
+            TRACING_OTLP_ENDPOINT);
 
     private ConfigCatalog() {}
 

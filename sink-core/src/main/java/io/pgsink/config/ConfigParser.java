@@ -74,6 +74,8 @@ final class ConfigParser {
         Integer deadLetterPartitions = value(ConfigCatalog.DEADLETTER_TOPIC_PARTITIONS);
         Integer deadLetterReplication = value(ConfigCatalog.DEADLETTER_TOPIC_REPLICATION_FACTOR);
         DeadLetterTopicSettings.checkReplicationFactor(deadLetterReplication, problems);
+        LogFormat logFormat = value(ConfigCatalog.LOG_FORMAT);
+        String tracingEndpoint = value(ConfigCatalog.TRACING_OTLP_ENDPOINT);
         Map<String, String> sqlStateOverrides = ErrorSettings.overrides(properties, problems);
         Map<String, String> consumer = passThrough(ConfigCatalog.KAFKA_CONSUMER_PREFIX);
         Map<String, String> pool = passThrough(ConfigCatalog.POSTGRES_POOL_PREFIX);
@@ -116,7 +118,8 @@ final class ConfigParser {
                 new ErrorSettings(sqlStateOverrides, foreignKeyRetry, driftRejections),
                 routes,
                 new DeadLetterTopicSettings(deadLetterCreate, deadLetterPartitions, deadLetterReplication),
-                auditTable);
+                auditTable,
+                new ObservabilitySettings(logFormat, tracingEndpoint));
     }
 
     private void flatRouteKeysAbsent() {

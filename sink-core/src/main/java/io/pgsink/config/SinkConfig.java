@@ -48,7 +48,8 @@ public record SinkConfig(
         ErrorSettings errors,
         List<Route> namedRoutes,
         DeadLetterTopicSettings deadLetterTopics,
-        String auditTable) {
+        String auditTable,
+        ObservabilitySettings observability) {
 
     /** @throws ConfigException listing every invalid component */
     public SinkConfig {
@@ -92,6 +93,10 @@ public record SinkConfig(
         }
         if (deadLetterTopics == null) {
             problems.add("deadletter.topic.*: missing; pass DeadLetterTopicSettings.defaults() when nothing is set");
+        }
+        if (observability == null) {
+            problems.add("log.format, tracing.*: missing; pass ObservabilitySettings.defaults() for text logs and no"
+                    + " tracing");
         }
         checkBufferHoldsBatch(batchMaxBytes, bufferMaxBytes, problems);
         if (consumerOverrides != null) {
@@ -201,7 +206,7 @@ public record SinkConfig(
                 + ", batchTargetLatency=" + batchTargetLatency + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", progressTable=" + progressTable + ", groupInstanceId=" + groupInstanceId
                 + ", errors=" + errors + ", routes=" + namedRoutes + ", deadLetterTopics=" + deadLetterTopics
-                + ", auditTable=" + auditTable + "]";
+                + ", auditTable=" + auditTable + ", observability=" + observability + "]";
     }
 
     /**

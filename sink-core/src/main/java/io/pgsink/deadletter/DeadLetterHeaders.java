@@ -29,6 +29,8 @@ public final class DeadLetterHeaders {
      * twice (a batch replayed after a crash) carries the same id, so a reader can drop the duplicate.
      */
     public static final String ID = PREFIX + "id";
+    /** The trace id of the batch that rejected the record: find its log lines and its span by it. */
+    public static final String TRACE_ID = PREFIX + "trace.id";
     /** {@code true} when the broker refused the record's size and the value was left out; absent otherwise. */
     public static final String VALUE_OMITTED = PREFIX + "value.omitted";
     /** The size in bytes of the value that was left out; read it again from the source topic's coordinates. */
@@ -63,6 +65,7 @@ public final class DeadLetterHeaders {
         h.put(MESSAGE, r.reason());
         h.put(ATTEMPTS, Integer.toString(r.attempts()));
         h.put(WORKER, workerId);
+        putIfPresent(h, TRACE_ID, r.traceId());
         return h;
     }
 

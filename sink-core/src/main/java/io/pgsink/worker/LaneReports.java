@@ -4,19 +4,17 @@ import io.pgsink.SinkEvent;
 import io.pgsink.batch.Batch;
 import io.pgsink.deadletter.Rejection;
 import io.pgsink.model.SinkRecord;
+import io.pgsink.model.TraceParent;
 import io.pgsink.write.OffsetRanges;
 import io.pgsink.write.WriteListener;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What one writer lane's {@link io.pgsink.write.BatchWriter} reports, turned into counters, lane health and
@@ -34,6 +32,7 @@ final class LaneReports implements WriteListener {
     private final String table;
     private long startedNanos;
     private List<String> traceparents = List.of();
+    private String trace;
 
     LaneReports(Counters counters, HealthState.LaneHealth health, Events events, String route, String table) {
         this.counters = counters;
@@ -80,12 +79,15 @@ final class LaneReports implements WriteListener {
     }
 
     @Override
-    public void started(long batchId, Batch batch) {
+    public void started(long batchId, Batch batch, TraceParent batchTrace) {
         startedNanos = System.nanoTime();
         if (!events.any()) {
             return;
         }
-        traceparents = traceparents(batch.records());
+        trace = batchTrace.header();
+        traceparents = TraceParent.of(batch.records(), MAX_TRACEPARENTS).stream()
+                .map(TraceParent::header)
+                .toList();
         events.onEvent(new SinkEvent.BatchStarted(
                 route,
                 table,
@@ -94,6 +96,7 @@ final class LaneReports implements WriteListener {
                 batch.size(),
                 batch.bytes(),
                 Instant.now(),
+                trace,
                 traceparents));
     }
 
@@ -138,6 +141,7 @@ final class LaneReports implements WriteListener {
                 Duration.ofNanos(System.nanoTime() - startedNanos),
                 txid,
                 oldest == Long.MAX_VALUE || oldest < 0 ? null : Instant.ofEpochMilli(oldest),
+                trace,
                 traceparents));
     }
 
@@ -145,21 +149,5 @@ final class LaneReports implements WriteListener {
         return OffsetRanges.of(records).stream()
                 .map(r -> new SinkEvent.OffsetRange(r.topic(), r.partition(), r.first(), r.last()))
                 .toList();
-    }
-
-    /** The distinct W3C traceparent headers of the records, at most {@link #MAX_TRACEPARENTS}. */
-    private static List<String> traceparents(List<SinkRecord> records) {
-        Set<String> found = new LinkedHashSet<>();
-        for (SinkRecord r : records) {
-            for (SinkRecord.Header h : r.headers()) {
-                if ("traceparent".equals(h.key()) && h.value() != null) {
-                    found.add(new String(h.value(), StandardCharsets.UTF_8));
-                    if (found.size() == MAX_TRACEPARENTS) {
-                        return List.copyOf(found);
-                    }
-                }
-            }
-        }
-        return List.copyOf(found);
     }
 }

@@ -10,6 +10,7 @@ import io.pgsink.error.FailureKind;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
+import io.pgsink.model.TraceParent;
 import io.pgsink.pg.AuditTrail;
 import io.pgsink.pg.CommitUnknownException;
 import io.pgsink.pg.FailureDescription;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,7 @@ public final class BatchWriter implements AutoCloseable {
     private long retried;
     // the batch being written, on the writer's thread: for the audit row and the events
     private long batchId;
+    private TraceParent trace; // the current batch's own trace context
     private Instant batchStart;
     private long txid = -1;
 
@@ -169,11 +172,20 @@ public final class BatchWriter implements AutoCloseable {
      */
     public Written write(Batch batch, DecodedBatch decoded, Fence fence)
             throws FatalWriteException, InterruptedException {
-        long retriesBefore = retried;
         batchId = context.batchIds().getAsLong();
+        trace = TraceParent.newRoot(ThreadLocalRandom.current());
+        try (BatchLogContext ignored =
+                BatchLogContext.open(context.route(), table.name(), batchId, OffsetRanges.of(batch.records()), trace)) {
+            return writeBatch(batch, decoded, fence);
+        }
+    }
+
+    private Written writeBatch(Batch batch, DecodedBatch decoded, Fence fence)
+            throws FatalWriteException, InterruptedException {
+        long retriesBefore = retried;
         batchStart = Instant.now();
         txid = -1;
-        listener.started(batchId, batch);
+        listener.started(batchId, batch, trace);
         // read the catalog again first if the batch suggests the table changed
         BatchAttempt attempt = new BatchAttempt(batch, table.current(batch.records(), decoded), fence);
         long failingSince = 0;
@@ -496,7 +508,8 @@ public final class BatchWriter implements AutoCloseable {
             return;
         }
         try {
-            deadLetters.send(rejections);
+            deadLetters.send(
+                    rejections.stream().map(r -> r.withTraceId(trace.traceId())).toList());
         } catch (DeadLetterException e) {
             throw new FatalWriteException(e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package io.pgsink.write;
 import io.pgsink.batch.Batch;
 import io.pgsink.deadletter.Rejection;
 import io.pgsink.model.SinkRecord;
+import io.pgsink.model.TraceParent;
 import java.util.List;
 
 /**
@@ -28,8 +29,8 @@ public interface WriteListener {
         retrying(why);
     }
 
-    /** Batch {@code batchId} is about to be written. */
-    default void started(long batchId, Batch batch) {}
+    /** Batch {@code batchId} is about to be written; {@code trace} is its own trace context (logs, dead letters). */
+    default void started(long batchId, Batch batch, TraceParent trace) {}
 
     /** The dead-letter topic acknowledged these records (once each, even when the transaction is retried). */
     default void deadLettered(List<Rejection> rejections) {}

@@ -46,7 +46,8 @@ class SinkConfigConstructorTest {
                         ErrorSettings.defaults(),
                         List.of(),
                         DeadLetterTopicSettings.defaults(),
-                        null))
+                        null,
+                        ObservabilitySettings.defaults()))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems())
                         .containsExactly(
@@ -96,7 +97,8 @@ class SinkConfigConstructorTest {
                 ErrorSettings.defaults(),
                 List.of(),
                 DeadLetterTopicSettings.defaults(),
-                null);
+                null,
+                ObservabilitySettings.defaults());
 
         topics.add("payments");
         consumer.clear();
