@@ -1,5 +1,6 @@
 package io.pgsink.decode;
 
+import io.pgsink.config.InputFormat;
 import io.pgsink.model.SinkRecord;
 
 /**
@@ -8,6 +9,19 @@ import io.pgsink.model.SinkRecord;
  * mapping, with the same value rules for every format.
  */
 public interface RecordFormat {
+
+    /**
+     * The format that reads records written as {@code format}: {@code JSON} passes each value on untouched,
+     * {@code CONNECT_JSON} reads Kafka Connect's schema and payload, {@code DEBEZIUM} reads change events (with or
+     * without the schema envelope) and {@code ExtractNewRecordState} rows.
+     */
+    static RecordFormat of(InputFormat format) {
+        return switch (format) {
+            case JSON -> new JsonFormat();
+            case CONNECT_JSON -> new ConnectFormat();
+            case DEBEZIUM -> new DebeziumFormat();
+        };
+    }
 
     /**
      * @return the change, or {@code null} when the record asks nothing of a table (a Debezium heartbeat, a
