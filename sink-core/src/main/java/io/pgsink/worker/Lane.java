@@ -93,7 +93,7 @@ final class Lane {
     }
 
     void add(SinkRecord record) {
-        LaneTable table = tableOf(record.topic());
+        LaneTable table = tableOf(record);
         if (table.failed()) {
             return; // never committed past, so the records come back after a restart
         }
@@ -101,12 +101,13 @@ final class Lane {
     }
 
     /** The part of this lane for the topic's table, opened (and shared by topics of one table) on first use. */
-    private LaneTable tableOf(String topic) {
+    private LaneTable tableOf(SinkRecord record) {
+        String topic = record.topic();
         LaneTable known = byTopic.get(topic);
         if (known != null) {
             return known;
         }
-        LaneTable opened = opener.open(topic);
+        LaneTable opened = opener.open(record);
         LaneTable table = opened.failed()
                 ? opened
                 : tables.computeIfAbsent(opened.route() + '\u0000' + opened.table(), k -> opened);

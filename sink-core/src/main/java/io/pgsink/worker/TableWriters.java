@@ -12,6 +12,7 @@ import io.pgsink.config.SinkConfig;
 import io.pgsink.config.WriteMode;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
+import io.pgsink.model.SinkRecord;
 import io.pgsink.pg.FailureDescription;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.schema.SchemaException;
@@ -74,7 +75,15 @@ final class TableWriters {
             problems.addAll(notYetWritable(route));
             for (String table : knownTables(route)) {
                 try {
-                    TargetTable opened = table(route, table);
+                    if (TargetTable.createdOnFirstRecord(resources.pool(), route, table)) {
+                        LOG.info(
+                                "route {}: table {} does not exist; it is created from the schema of its first"
+                                        + " record (auto.create)",
+                                route.name(),
+                                table);
+                        continue;
+                    }
+                    TargetTable opened = table(route, table, null);
                     LOG.info(
                             "route {}: topics {} -> table {} ({} mode, key {})",
                             route.name(),
@@ -84,6 +93,8 @@ final class TableWriters {
                             opened.keyDescription());
                 } catch (SchemaException e) {
                     problems.add("route." + route.name() + ".table: table " + table + ": " + e.getMessage());
+                } catch (SQLException e) {
+                    throw unreadable(table, e);
                 }
             }
         }
@@ -103,7 +114,9 @@ final class TableWriters {
         if (route.mode() != WriteMode.INSERT && route.mode() != WriteMode.UPSERT) {
             problems.add(prefix + "mode: " + configName(route.mode()) + later);
         }
-        if (route.format() != InputFormat.JSON) {
+        // Connect JSON records are read and their values written (writes only: no deletes yet); schema evolution
+        // needs their schema.
+        if (route.format() == InputFormat.DEBEZIUM) {
             problems.add(prefix + "format: " + configName(route.format()) + later);
         }
         if (route.keySource() != KeySource.VALUE) {
@@ -115,8 +128,11 @@ final class TableWriters {
         if (route.deletes() || route.truncates()) {
             problems.add(prefix + "deletes, truncates: deleting rows" + later + " (set them to false)");
         }
-        if (route.autoCreate() || route.autoAddColumns()) {
-            problems.add(prefix + "auto.create, auto.add.columns: schema evolution" + later);
+        if (route.autoCreate()
+                && route.format() == InputFormat.JSON
+                && route.declaredColumns().isEmpty()) {
+            problems.add(prefix + "auto.create: schemaless JSON records carry no types to create a table from; set "
+                    + prefix + "declared.columns (e.g. id bigint, name text), or create the table");
         }
         return problems;
     }
@@ -143,10 +159,11 @@ final class TableWriters {
 
     /** A lane's opener: its tables are written with {@code listener}, the lane's reports. */
     TableOpener forLane(WriteListener listener) {
-        return topic -> open(topic, listener);
+        return first -> open(first, listener);
     }
 
-    private LaneTable open(String topic, WriteListener listener) {
+    private LaneTable open(SinkRecord first, WriteListener listener) {
+        String topic = first.topic();
         Route route;
         try {
             route = routing.routeOf(topic);
@@ -156,7 +173,7 @@ final class TableWriters {
         String table = route.table();
         try {
             table = routing.tableOf(topic);
-            TargetTable target = table(route, table);
+            TargetTable target = table(route, table, first);
             Batcher batcher =
                     new Batcher(Clock.systemUTC(), sizeTarget(), config.batchMaxBytes(), config.batchLinger());
             BatchWriter writer = new BatchWriter(
@@ -172,18 +189,27 @@ final class TableWriters {
         }
     }
 
-    /** The route's table, opened once and shared by every lane. */
-    private TargetTable table(Route route, String table) {
+    /**
+     * The route's table, opened once and shared by every lane.
+     *
+     * @param first the first record of a topic of the table (its schema creates a missing table where the route
+     *     says so), or null at start
+     */
+    private TargetTable table(Route route, String table, SinkRecord first) {
         return tables.computeIfAbsent(route.name() + '\u0000' + table, key -> {
             try {
-                return TargetTable.forRoute(resources.pool(), config, route, table);
+                return TargetTable.forRoute(resources.pool(), config, route, table, first);
             } catch (SQLException e) {
-                throw new IllegalStateException(
-                        "cannot read table " + table + " from " + config.redactedPostgresUrl() + ": "
-                                + FailureDescription.of(e).withAdvice(),
-                        e);
+                throw unreadable(table, e);
             }
         });
+    }
+
+    private IllegalStateException unreadable(String table, SQLException e) {
+        return new IllegalStateException(
+                "cannot read table " + table + " from " + config.redactedPostgresUrl() + ": "
+                        + FailureDescription.of(e).withAdvice(),
+                e);
     }
 
     /** Adaptive between a small start and batch.max.records, or fixed when no latency target is set. */
