@@ -402,26 +402,44 @@ public final class TargetTable {
      */
     private synchronized void addNewColumns() {
         TableSchema schema = current.schema();
+        boolean altered = false;
         for (Change.Field field : List.copyOf(newFields.values())) {
             if (schema.column(field.name()).isEmpty() && !notAdded.contains(field.name())) {
                 ColumnDefinition column = addable(field);
                 if (column == null) {
                     notAdded.add(field.name());
+                } else if (!addColumn(column)) {
+                    break;
                 } else {
-                    try {
-                        SchemaEvolution.addColumn(dataSource, tableRef, column);
-                    } catch (SQLException e) {
-                        LOG.warn(
-                                "cannot add column {} to table {} (SQLSTATE {}): {}; tried again with the next batch",
-                                field.name(),
-                                tableRef,
-                                e.getSQLState(),
-                                FailureDescription.of(e).message());
-                        return;
-                    }
+                    altered = true;
                 }
             }
             newFields.remove(field.name());
+        }
+        if (altered) {
+            // At once, not by the watch: another writer may have spent the watch's sign on a reading taken before
+            // the ALTER, and batches must not go on being written without the new columns until the next recheck.
+            try {
+                refresh();
+            } catch (SQLException e) {
+                watch.refreshFailed();
+            }
+        }
+    }
+
+    /** Runs the ALTER; false (logged) when the database could not be reached, to be tried with the next batch. */
+    private boolean addColumn(ColumnDefinition column) {
+        try {
+            SchemaEvolution.addColumn(dataSource, tableRef, column);
+            return true;
+        } catch (SQLException e) {
+            LOG.warn(
+                    "cannot add column {} to table {} (SQLSTATE {}): {}; tried again with the next batch",
+                    column.name(),
+                    tableRef,
+                    e.getSQLState(),
+                    FailureDescription.of(e).message());
+            return false;
         }
     }
 
