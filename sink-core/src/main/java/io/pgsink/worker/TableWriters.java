@@ -205,7 +205,7 @@ final class TableWriters {
         });
     }
 
-    private IllegalStateException unreadable(String table, SQLException e) {
+    private IllegalStateException unreadable(String table, Exception e) {
         return new IllegalStateException(
                 "cannot read table " + table + " from " + config.redactedPostgresUrl() + ": "
                         + FailureDescription.of(e).withAdvice(),
