@@ -76,4 +76,40 @@ class AddColumnIT {
                         + " AND \"Seen At\" = timestamptz '2024-03-01 10:00:00+00' + (id % 10) * interval '1 second'"))
                 .isEqualTo("100");
     }
+
+    @Test
+    void aUserWhoMayNotAlterTheTableStopsItsRouteNamingThePrivilege() throws Exception {
+        String topic = "grow." + s;
+        String table = "grow_" + s;
+        String user = "noalter_" + s;
+        services.createTopic(topic, 1);
+        streams.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text NOT NULL)");
+        streams.execute("CREATE ROLE " + user + " LOGIN PASSWORD 'pw'");
+        streams.execute("GRANT SELECT, INSERT, UPDATE ON " + table + " TO " + user);
+        Map<String, String> c = streams.config();
+        c.put("postgres.user", user);
+        c.put("postgres.password", "pw");
+        c.put("delivery.guarantee", "at-least-once");
+        c.put("route.grow.topics", topic);
+        c.put("route.grow.table", table);
+        c.put("route.grow.format", "connect-json");
+        c.put("route.grow.auto.add.columns", "true");
+
+        try (SinkWorker worker = SinkWorker.start(SinkConfig.parse(c))) {
+            streams.produce(topic, 0, 10, id -> "k" + id, id -> value(id, false));
+            await().atMost(Duration.ofMinutes(1)).until(() -> streams.committed(topic) == 10);
+            streams.produce(topic, 10, 20, id -> "k" + id, id -> value(id, true));
+            await().atMost(Duration.ofMinutes(1)).until(() -> worker.health().status() != Health.Status.RUNNING);
+
+            assertThat(worker.health().detail())
+                    .contains("route grow, table " + table)
+                    .contains("schema evolution needs ownership of table \"public\".\"" + table + "\"")
+                    .contains("42501");
+            assertThat(streams.committed(topic))
+                    .as("nothing past the stop is committed")
+                    .isEqualTo(10);
+            assertThat(worker.stats().recordsDeadLettered()).isZero();
+        }
+        assertThat(streams.query("SELECT count(*) FROM " + table)).isEqualTo("10");
+    }
 }
