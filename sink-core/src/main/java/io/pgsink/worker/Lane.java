@@ -5,6 +5,7 @@ import io.pgsink.batch.SizeTarget;
 import io.pgsink.decode.DecodedBatch;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
+import io.pgsink.schema.SchemaException;
 import io.pgsink.write.BatchWriter;
 import io.pgsink.write.FatalWriteException;
 import io.pgsink.write.Fence;
@@ -307,6 +308,8 @@ final class Lane {
             handled = true;
         } catch (FatalWriteException e) {
             fail(table, e.getMessage(), e);
+        } catch (SchemaException e) {
+            fail(table, e.getMessage(), e); // the table cannot take the batch as it is (schema evolution refused)
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handled = true; // shutting down: the batch stays uncommitted and is read again after a restart
