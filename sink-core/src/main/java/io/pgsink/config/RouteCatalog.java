@@ -84,7 +84,8 @@ public final class RouteCatalog {
             "auto.add.columns",
             ValueType.bool(),
             "false",
-            "Add a nullable column when records carry a field with a known type and no column; never drops or narrows.");
+            "Add a nullable column when records carry a field with a known type and no column; never drops or narrows."
+                    + " Needs a format with a schema: schemaless json has no types to add a column by.");
     static final ConfigKey<List<String>> DECLARED_COLUMNS = key(
             "declared.columns",
             ValueType.definitions(

@@ -20,13 +20,50 @@ final class RouteChecks {
         table(route, prefix + ".table", problems);
         route.keyColumns().forEach(column -> identifier(prefix + ".key.columns", column, problems));
         mappingColumns(route.mapping(), prefix, problems);
-        for (String definition : route.declaredColumns()) {
-            identifier(prefix + ".declared.columns", definition.strip().split("\\s+", 2)[0], problems);
-        }
+        evolution(route, prefix, problems);
         if (route.keySource() == KeySource.COORDINATES
                 && !route.mapping().metadataColumns().keySet().containsAll(List.of("topic", "partition", "offset"))) {
             problems.add(prefix + ".key.source: coordinates needs the topic, partition and offset columns; set "
                     + prefix + ".mapping.metadata=topic:<column>,partition:<column>,offset:<column>");
+        }
+    }
+
+    /** Type names only in a declared column: it is spliced into CREATE TABLE as written. */
+    private static final java.util.regex.Pattern DECLARED_TYPE =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_ .,()\\[\\]]*");
+
+    /** auto.create needs something to create from; declared columns are "name type" with the key among them. */
+    private static void evolution(Route route, String prefix, List<String> problems) {
+        List<String> names = new ArrayList<>();
+        for (String definition : route.declaredColumns()) {
+            String[] parts = definition.strip().split("\\s+", 2);
+            identifier(prefix + ".declared.columns", parts[0], problems);
+            if (names.contains(parts[0])) {
+                problems.add(prefix + ".declared.columns: column " + parts[0] + " is declared twice; declare it once");
+            }
+            names.add(parts[0]);
+            if (parts.length < 2 || !DECLARED_TYPE.matcher(parts[1].strip()).matches()) {
+                problems.add(prefix + ".declared.columns: \"" + definition.strip() + "\" is not \"name type\" with a"
+                        + " PostgreSQL type name (letters, digits, spaces, _ . , ( ) [ ]); write e.g. id bigint");
+            }
+        }
+        if (!names.isEmpty() && !names.containsAll(route.keyColumns())) {
+            problems.add(prefix + ".key.columns: " + route.keyColumns() + " must be among " + prefix
+                    + ".declared.columns " + names + " to be the created table's primary key; declare them");
+        }
+        boolean schemaless = route.format() == InputFormat.JSON;
+        if (route.autoCreate() && schemaless && names.isEmpty()) {
+            problems.add(prefix + ".auto.create: schemaless JSON records carry no types to create a table from; set "
+                    + prefix + ".declared.columns (e.g. id bigint, name text), or create the table");
+        }
+        if (route.autoAddColumns() && schemaless) {
+            problems.add(prefix + ".auto.add.columns: schemaless JSON records carry no types, and pgsink does not"
+                    + " guess a column's type from values; add the column yourself, or use a format with a schema"
+                    + " (connect-json, debezium)");
+        }
+        if (!names.isEmpty() && !route.autoCreate()) {
+            problems.add(prefix + ".declared.columns: is used only with " + prefix + ".auto.create=true; set it, or"
+                    + " remove the declaration");
         }
     }
 

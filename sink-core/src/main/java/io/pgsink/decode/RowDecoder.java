@@ -145,13 +145,21 @@ public final class RowDecoder {
      * say themselves what a record asks ({@link RecordFormat}).
      */
     public DecodedBatch decode(List<SinkRecord> records) {
+        return decode(records, change -> {});
+    }
+
+    /**
+     * {@link #decode(List)}, telling {@code changes} of each record its format read (formats other than JSON), on
+     * the decoding thread: where the route adds columns, the fields their schemas declare.
+     */
+    public DecodedBatch decode(List<SinkRecord> records, Consumer<Change> changes) {
         List<Row> rows = new ArrayList<>(records.size());
         Map<Integer, DecodeException> failures = new HashMap<>();
         Set<Integer> skipped = new HashSet<>();
         for (int i = 0; i < records.size(); i++) {
             try {
                 SinkRecord record = records.get(i);
-                Row row = format == null ? decodeJson(i, record) : decode(i, record, format.read(record));
+                Row row = format == null ? decodeJson(i, record) : decode(i, record, read(record, changes));
                 if (row == null) {
                     skipped.add(i);
                 } else {
@@ -170,6 +178,14 @@ public final class RowDecoder {
             }
         }
         return new DecodedBatch(rows, failures, skipped, batchKeyColumns);
+    }
+
+    private Change read(SinkRecord record, Consumer<Change> changes) throws DecodeException {
+        Change change = format.read(record);
+        if (change != null) {
+            changes.accept(change);
+        }
+        return change;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pgsink.pg;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.pgsink.config.InputFormat;
 import io.pgsink.config.KeySource;
 import io.pgsink.config.MissingRowPolicy;
 import io.pgsink.config.Route;
@@ -8,10 +9,13 @@ import io.pgsink.config.SinkConfig;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMethod;
 import io.pgsink.config.WriteMode;
+import io.pgsink.decode.Change;
 import io.pgsink.decode.DecodeException;
 import io.pgsink.decode.DecodedBatch;
 import io.pgsink.decode.KeyColumns;
+import io.pgsink.decode.KeyFields;
 import io.pgsink.decode.MappingCheck;
+import io.pgsink.decode.RecordFormat;
 import io.pgsink.decode.Row;
 import io.pgsink.decode.RowDecoder;
 import io.pgsink.model.SinkRecord;
@@ -30,7 +34,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -61,6 +67,9 @@ public final class TargetTable {
             + "       @> key.columns)"
             + " FROM pg_class c WHERE c.oid = to_regclass(?)";
 
+    /** PostgreSQL keeps the first 63 bytes of an identifier. */
+    private static final int MAX_IDENTIFIER_BYTES = 63;
+
     private final DataSource dataSource;
     private final TableRef tableRef;
     private final WriteMode mode; // as the SQL sees it: update mode that inserts missing rows is an upsert
@@ -74,6 +83,12 @@ public final class TargetTable {
     // dropped once written; identity: a DecodedBatch is a value of its own).
     private final Map<DecodedBatch, Integer> decodedBy = Collections.synchronizedMap(new WeakHashMap<>());
     private volatile Generation current;
+    // Set by forRoute before the table is shared: whether fields of a known type without a column become columns.
+    private boolean addColumns;
+    // Fields of a known type with no column, seen by decoder threads, added as columns by the next writer.
+    private final Map<String, Change.Field> newFields = new ConcurrentHashMap<>();
+    // Columns tried once and not added for good (a name PostgreSQL would cut, a refused type): not tried again.
+    private final Set<String> notAdded = ConcurrentHashMap.newKeySet();
 
     /** One reading of the catalog, and what is built from it. */
     private record Generation(
@@ -217,8 +232,24 @@ public final class TargetTable {
      */
     public static TargetTable forRoute(ConnectionPool pool, SinkConfig config, Route route, String table)
             throws SQLException {
+        return forRoute(pool, config, route, table, null);
+    }
+
+    /**
+     * {@link #forRoute(ConnectionPool, SinkConfig, Route, String)}, creating the table first when it is missing and
+     * the route has {@code auto.create}: from {@code declared.columns}, or from the schema of {@code first}.
+     *
+     * @param first the first record of a topic of the table, or null (at start)
+     * @throws SchemaException as above, and when the table cannot be created (no privilege, no schema to create
+     *     it from)
+     */
+    public static TargetTable forRoute(
+            ConnectionPool pool, SinkConfig config, Route route, String table, SinkRecord first) throws SQLException {
         DataSource dataSource = pool.dataSource();
         TableRef ref = TableRef.parse(table);
+        if (route.autoCreate() && !SchemaEvolution.exists(dataSource, ref)) {
+            create(dataSource, route, ref, first);
+        }
         List<String> keys =
                 route.keySource() == KeySource.COORDINATES && route.keyColumns().isEmpty()
                         ? KeyColumns.coordinates(route.mapping())
@@ -244,7 +275,53 @@ public final class TargetTable {
                 }
             }
         }
+        opened.addColumns = route.autoAddColumns();
         return opened;
+    }
+
+    /**
+     * Whether the route's table is missing and will be created from the schema of its first record, so it cannot be
+     * opened before one arrives.
+     */
+    public static boolean createdOnFirstRecord(ConnectionPool pool, Route route, String table) throws SQLException {
+        return route.autoCreate()
+                && route.declaredColumns().isEmpty()
+                && route.format() != InputFormat.JSON
+                && !SchemaEvolution.exists(pool.dataSource(), TableRef.parse(table));
+    }
+
+    /** Creates the missing table from the route's declared columns or the first record's schema. */
+    private static void create(DataSource dataSource, Route route, TableRef table, SinkRecord first)
+            throws SQLException {
+        if (!route.declaredColumns().isEmpty()) {
+            List<ColumnDefinition> columns = route.declaredColumns().stream()
+                    .map(ColumnDefinition::parse)
+                    .toList();
+            SchemaEvolution.createTable(dataSource, table, columns, route.keyColumns());
+            return;
+        }
+        if (first == null || route.format() == InputFormat.JSON) {
+            throw new SchemaException("table " + table + " does not exist and auto.create has nothing to create it"
+                    + " from: set declared.columns, or create the table");
+        }
+        Change change;
+        try {
+            change = RecordFormat.of(route.format()).read(first);
+        } catch (DecodeException e) {
+            throw new SchemaException("table " + table + " does not exist and the first record ("
+                    + first.topic() + "-" + first.partition() + "@" + first.offset()
+                    + "), whose schema would create it, cannot be read: " + e.getMessage());
+        }
+        if (change == null || change.fields().isEmpty()) {
+            throw new SchemaException("table " + table + " does not exist and the first record ("
+                    + first.topic() + "-" + first.partition() + "@" + first.offset() + ") carries no schema to"
+                    + " create it from: enable schemas in the producer's converter, or create the table");
+        }
+        List<ColumnDefinition> columns =
+                change.fields().stream().map(ColumnDefinition::of).toList();
+        List<String> names = columns.stream().map(ColumnDefinition::name).toList();
+        List<String> key = route.keyColumns().isEmpty() ? KeyFields.of(change) : route.keyColumns();
+        SchemaEvolution.createTable(dataSource, table, columns, names.containsAll(key) ? key : List.of());
     }
 
     private static List<Column> keyColumns(TableSchema schema, List<String> names) {
@@ -302,7 +379,8 @@ public final class TargetTable {
     /** Decodes a batch against this table's columns (see {@link DecodedBatch} for repeated keys). */
     public DecodedBatch decode(List<SinkRecord> records) {
         Generation g = current;
-        DecodedBatch decoded = g.decoder().decode(records).withKey(g.keyColumns(), mode);
+        DecodedBatch decoded =
+                g.decoder().decode(records, change -> noteNewFields(g, change)).withKey(g.keyColumns(), mode);
         decodedBy.put(decoded, g.number());
         return decoded;
     }
@@ -318,12 +396,27 @@ public final class TargetTable {
         return batch;
     }
 
+    /** Fields of a known type without a column, noted for {@link #addNewColumns} where the route adds columns. */
+    private void noteNewFields(Generation g, Change change) {
+        if (addColumns) {
+            for (Change.Field field : change.fields()) {
+                if (g.schema().column(field.name()).isEmpty() && !notAdded.contains(field.name())) {
+                    newFields.putIfAbsent(field.name(), field);
+                    watch.unknownField(field.name());
+                }
+            }
+        }
+    }
+
     /**
      * The batch as the table's current columns decode it: reads the catalog first when decoding showed signs that
      * the table changed (see {@link SchemaWatch}), and decodes the records again when {@code prepared} was decoded
      * by an older generation. A failed catalog read is logged and tried again with the next batch.
      */
     public DecodedBatch current(List<SinkRecord> records, DecodedBatch prepared) {
+        if (!newFields.isEmpty()) {
+            addNewColumns();
+        }
         prepared.failures().values().stream()
                 .filter(e -> e.column() != null)
                 .forEach(e -> watch.failedColumn(e.column()));
@@ -340,6 +433,74 @@ public final class TargetTable {
             }
         }
         return generationOf(prepared) == current.number() ? prepared : decode(records);
+    }
+
+    /**
+     * Adds a nullable column for each noted field that has none ({@code auto.add.columns}); the catalog is read
+     * again right after, since the fields were reported to the watch. A failure to reach the database is tried
+     * again with the next batch.
+     *
+     * @throws SchemaException when the worker may not alter the table
+     */
+    private synchronized void addNewColumns() {
+        TableSchema schema = current.schema();
+        boolean altered = false;
+        for (Change.Field field : List.copyOf(newFields.values())) {
+            if (schema.column(field.name()).isEmpty() && !notAdded.contains(field.name())) {
+                ColumnDefinition column = addable(field);
+                if (column == null) {
+                    notAdded.add(field.name());
+                } else if (!addColumn(column)) {
+                    break;
+                } else {
+                    altered = true;
+                }
+            }
+            newFields.remove(field.name());
+        }
+        if (altered) {
+            // At once, not by the watch: another writer may have spent the watch's sign on a reading taken before
+            // the ALTER, and batches must not go on being written without the new columns until the next recheck.
+            try {
+                refresh();
+            } catch (SQLException e) {
+                watch.refreshFailed();
+            }
+        }
+    }
+
+    /** Runs the ALTER; false (logged) when the database could not be reached, to be tried with the next batch. */
+    private boolean addColumn(ColumnDefinition column) {
+        try {
+            SchemaEvolution.addColumn(dataSource, tableRef, column);
+            return true;
+        } catch (SQLException e) {
+            LOG.warn(
+                    "cannot add column {} to table {} (SQLSTATE {}): {}; tried again with the next batch",
+                    column.name(),
+                    tableRef,
+                    e.getSQLState(),
+                    FailureDescription.of(e).message());
+            return false;
+        }
+    }
+
+    /** The field's column, or null (logged) when it cannot be one: a name PostgreSQL would cut, an odd type. */
+    private ColumnDefinition addable(Change.Field field) {
+        if (field.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_IDENTIFIER_BYTES) {
+            LOG.warn(
+                    "field {} of table {} gets no column: its name is over {} bytes, which PostgreSQL cuts",
+                    field.name(),
+                    tableRef,
+                    MAX_IDENTIFIER_BYTES);
+            return null;
+        }
+        try {
+            return ColumnDefinition.of(field);
+        } catch (SchemaException e) {
+            LOG.warn("field {} of table {} gets no column: {}", field.name(), tableRef, e.getMessage());
+            return null;
+        }
     }
 
     /** Which generation decoded the batch; 0 if this table did not. */

@@ -5,6 +5,7 @@ import io.pgsink.batch.SizeTarget;
 import io.pgsink.decode.DecodedBatch;
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
+import io.pgsink.schema.SchemaException;
 import io.pgsink.write.BatchWriter;
 import io.pgsink.write.FatalWriteException;
 import io.pgsink.write.Fence;
@@ -93,7 +94,7 @@ final class Lane {
     }
 
     void add(SinkRecord record) {
-        LaneTable table = tableOf(record.topic());
+        LaneTable table = tableOf(record);
         if (table.failed()) {
             return; // never committed past, so the records come back after a restart
         }
@@ -101,12 +102,13 @@ final class Lane {
     }
 
     /** The part of this lane for the topic's table, opened (and shared by topics of one table) on first use. */
-    private LaneTable tableOf(String topic) {
+    private LaneTable tableOf(SinkRecord record) {
+        String topic = record.topic();
         LaneTable known = byTopic.get(topic);
         if (known != null) {
             return known;
         }
-        LaneTable opened = opener.open(topic);
+        LaneTable opened = opener.open(record);
         LaneTable table = opened.failed()
                 ? opened
                 : tables.computeIfAbsent(opened.route() + '\u0000' + opened.table(), k -> opened);
@@ -310,6 +312,8 @@ final class Lane {
             handled = true;
         } catch (FatalWriteException e) {
             fail(table, e.getMessage(), e);
+        } catch (SchemaException e) {
+            fail(table, e.getMessage(), e); // the table cannot take the batch as it is (schema evolution refused)
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handled = true; // shutting down: the batch stays uncommitted and is read again after a restart

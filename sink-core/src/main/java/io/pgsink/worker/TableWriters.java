@@ -9,6 +9,7 @@ import io.pgsink.config.Routing;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
+import io.pgsink.model.SinkRecord;
 import io.pgsink.pg.FailureDescription;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.schema.SchemaException;
@@ -73,10 +74,17 @@ final class TableWriters {
     void openKnownTables() {
         List<String> problems = new ArrayList<>();
         for (Route route : routing.routes()) {
-            problems.addAll(notYetWritable(route));
             for (String table : knownTables(route)) {
                 try {
-                    TargetTable opened = table(route, table);
+                    if (TargetTable.createdOnFirstRecord(resources.pool(), route, table)) {
+                        LOG.info(
+                                "route {}: table {} does not exist; it is created from the schema of its first"
+                                        + " record (auto.create)",
+                                route.name(),
+                                table);
+                        continue;
+                    }
+                    TargetTable opened = table(route, table, null);
                     LOG.info(
                             "route {}: topics {} -> table {} ({} mode, key {})",
                             route.name(),
@@ -86,28 +94,14 @@ final class TableWriters {
                             opened.keyDescription());
                 } catch (SchemaException e) {
                     problems.add("route." + route.name() + ".table: table " + table + ": " + e.getMessage());
+                } catch (SQLException e) {
+                    throw unreadable(table, e);
                 }
             }
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-    }
-
-    /** Route settings this build parses but does not act on yet: refused at start rather than ignored. */
-    static List<String> notYetWritable(Route route) {
-        String prefix = "route." + route.name() + ".";
-        String later = " is not available in this build yet; remove it";
-        List<String> problems = new ArrayList<>();
-        if (route.autoCreate() || route.autoAddColumns()) {
-            problems.add(prefix + "auto.create, auto.add.columns: schema evolution" + later);
-        }
-        return problems;
-    }
-
-    /** An enum constant as configured: lower case, '-' for '_'. */
-    private static String configName(Enum<?> value) {
-        return value.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     private static Set<String> knownTables(Route route) {
@@ -127,10 +121,11 @@ final class TableWriters {
 
     /** A lane's opener: each of its tables is written with the listener {@code listeners} makes for its route and table. */
     TableOpener forLane(BiFunction<String, String, WriteListener> listeners) {
-        return topic -> open(topic, listeners);
+        return first -> open(first, listeners);
     }
 
-    private LaneTable open(String topic, BiFunction<String, String, WriteListener> listeners) {
+    private LaneTable open(SinkRecord first, BiFunction<String, String, WriteListener> listeners) {
+        String topic = first.topic();
         Route route;
         try {
             route = routing.routeOf(topic);
@@ -140,7 +135,7 @@ final class TableWriters {
         String table = route.table();
         try {
             table = routing.tableOf(topic);
-            TargetTable target = table(route, table);
+            TargetTable target = table(route, table, first);
             Batcher batcher =
                     new Batcher(Clock.systemUTC(), sizeTarget(), config.batchMaxBytes(), config.batchLinger());
             BatchWriter writer = new BatchWriter(
@@ -157,18 +152,27 @@ final class TableWriters {
         }
     }
 
-    /** The route's table, opened once and shared by every lane. */
-    private TargetTable table(Route route, String table) {
+    /**
+     * The route's table, opened once and shared by every lane.
+     *
+     * @param first the first record of a topic of the table (its schema creates a missing table where the route
+     *     says so), or null at start
+     */
+    private TargetTable table(Route route, String table, SinkRecord first) {
         return tables.computeIfAbsent(route.name() + '\u0000' + table, key -> {
             try {
-                return TargetTable.forRoute(resources.pool(), config, route, table);
+                return TargetTable.forRoute(resources.pool(), config, route, table, first);
             } catch (SQLException e) {
-                throw new IllegalStateException(
-                        "cannot read table " + table + " from " + config.redactedPostgresUrl() + ": "
-                                + FailureDescription.of(e).withAdvice(),
-                        e);
+                throw unreadable(table, e);
             }
         });
+    }
+
+    private IllegalStateException unreadable(String table, Exception e) {
+        return new IllegalStateException(
+                "cannot read table " + table + " from " + config.redactedPostgresUrl() + ": "
+                        + FailureDescription.of(e).withAdvice(),
+                e);
     }
 
     /** Adaptive between a small start and batch.max.records, or fixed when no latency target is set. */

@@ -60,7 +60,8 @@ class RouteConfigTest {
                 "route.orders.mapping.value.column", "payload",
                 "route.orders.mapping.naming", "snake-case",
                 "route.orders.mapping.include", "id,amount",
-                "route.orders.declared.columns", "id bigint,amount numeric(10,2)",
+                "route.orders.auto.create", "true",
+                "route.orders.declared.columns", "tenant text, id bigint,amount numeric(10,2)",
                 "route.cdc.topics.regex", "db\\..*",
                 "route.cdc.table", "${topic}",
                 "route.cdc.format", "debezium",
@@ -78,7 +79,8 @@ class RouteConfigTest {
         assertThat(orders.topics()).containsExactly("orders", "returns");
         assertThat(orders.deletes()).as("json does not delete by default").isFalse();
         assertThat(orders.keyColumns()).containsExactly("tenant", "id");
-        assertThat(orders.declaredColumns()).containsExactly("id bigint", "amount numeric(10,2)");
+        assertThat(orders.autoCreate()).isTrue();
+        assertThat(orders.declaredColumns()).containsExactly("tenant text", "id bigint", "amount numeric(10,2)");
         assertThat(orders.mapping().rename()).containsExactly(Map.entry("orderId", "order_id"));
         assertThat(orders.mapping().paths()).containsExactly(Map.entry("city", "address.city"));
         assertThat(orders.mapping().metadataColumns())
@@ -151,6 +153,52 @@ class RouteConfigTest {
                                 + " remove it from one",
                         "route.c.topics.regex: matches topic events.x (route a); a topic belongs to one route:"
                                 + " narrow the pattern or unlist it");
+    }
+
+    @Test
+    void declaredColumnsAreCheckedAtStartAndSchemaEvolutionOfSchemalessJsonIsRefused() {
+        List<String> problems = problemsOf(base(
+                "route.a.topics", "a",
+                "route.a.table", "a",
+                "route.a.auto.create", "true",
+                "route.a.key.columns", "id,tenant",
+                "route.a.declared.columns", "id bigint,name text; DROP TABLE x,id int",
+                "route.b.topics", "b",
+                "route.b.table", "b",
+                "route.b.auto.create", "true",
+                "route.b.auto.add.columns", "true",
+                "route.c.topics", "c",
+                "route.c.table", "c",
+                "route.c.declared.columns", "id bigint"));
+
+        assertThat(problems)
+                .containsExactlyInAnyOrder(
+                        "route.a.declared.columns: \"name text; DROP TABLE x\" is not \"name type\" with a PostgreSQL"
+                                + " type name (letters, digits, spaces, _ . , ( ) [ ]); write e.g. id bigint",
+                        "route.a.declared.columns: column id is declared twice; declare it once",
+                        "route.a.key.columns: [id, tenant] must be among route.a.declared.columns [id, name, id]"
+                                + " to be the created table's primary key; declare them",
+                        "route.b.auto.create: schemaless JSON records carry no types to create a table from; set"
+                                + " route.b.declared.columns (e.g. id bigint, name text), or create the table",
+                        "route.b.auto.add.columns: schemaless JSON records carry no types, and pgsink does not guess a"
+                                + " column's type from values; add the column yourself, or use a format with a schema"
+                                + " (connect-json, debezium)",
+                        "route.c.declared.columns: is used only with route.c.auto.create=true; set it, or remove the"
+                                + " declaration");
+    }
+
+    @Test
+    void autoCreateAndAddColumnsFromConnectSchemasNeedNoDeclaration() {
+        Route route = SinkConfig.parse(base(
+                        "route.a.topics", "a",
+                        "route.a.table", "a",
+                        "route.a.format", "connect-json",
+                        "route.a.auto.create", "true",
+                        "route.a.auto.add.columns", "true"))
+                .routes()
+                .get(0);
+        assertThat(route.autoCreate()).isTrue();
+        assertThat(route.autoAddColumns()).isTrue();
     }
 
     @Test
