@@ -10,6 +10,7 @@ import io.pgsink.config.SinkConfig;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
 import io.pgsink.pg.FailureDescription;
+import io.pgsink.pg.TableCheck;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.schema.SchemaException;
 import io.pgsink.write.BatchWriter;
@@ -19,10 +20,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +68,7 @@ final class TableWriters {
         List<String> problems = new ArrayList<>();
         for (Route route : routing.routes()) {
             problems.addAll(notYetWritable(route));
-            for (String table : knownTables(route)) {
+            for (String table : TableCheck.knownTables(route)) {
                 try {
                     TargetTable opened = table(route, table);
                     LOG.info(
@@ -103,16 +102,6 @@ final class TableWriters {
     /** An enum constant as configured: lower case, '-' for '_'. */
     private static String configName(Enum<?> value) {
         return value.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-    }
-
-    private static Set<String> knownTables(Route route) {
-        Set<String> known = new LinkedHashSet<>();
-        if (!route.table().contains(Route.TOPIC_PLACEHOLDER)) {
-            known.add(route.table());
-        } else {
-            route.topics().forEach(topic -> known.add(route.tableFor(topic)));
-        }
-        return known;
     }
 
     /** The batch size target a table starts with. */
