@@ -1,5 +1,6 @@
 package io.pgsink;
 
+import io.pgsink.config.Route;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.deadletter.DeadLetterHeaders;
 import io.pgsink.deadletter.DeadLetterLog;
@@ -7,8 +8,10 @@ import io.pgsink.deadletter.DeadLetterReplay;
 import io.pgsink.deadletter.StoredLetter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -40,12 +43,19 @@ public final class DeadLetterQueue {
     /** What a replay did: dead letters read, replayed, and selected but not replayable (their value was omitted). */
     public record ReplayResult(long read, long replayed, long valueOmitted) {}
 
-    /** The dead-letter topics of the configured topics, each once, in the order of the topics. */
+    /**
+     * The dead-letter topics of every route, each once, in the order of the routes and their listed topics: each
+     * listed topic's, and a pattern route's own deadletter.topic (the topics it will match are not known yet).
+     */
     public static List<String> topics(SinkConfig config) {
-        return config.topics().stream()
-                .map(config::deadLetterTopicFor)
-                .distinct()
-                .toList();
+        Set<String> topics = new LinkedHashSet<>();
+        for (Route route : config.routes()) {
+            route.topics().forEach(topic -> topics.add(route.deadLetterTopicFor(topic)));
+            if (route.topicPattern() != null && route.deadLetterTopic() != null) {
+                topics.add(route.deadLetterTopic());
+            }
+        }
+        return List.copyOf(topics);
     }
 
     /** Hands each selected dead letter to {@code each}, in offset order per partition. */

@@ -66,10 +66,16 @@ final class ValidateCommand implements Callable<Integer> {
         out.println("plan:");
         for (Preflight.Route route : report.plan()) {
             out.println("  route " + route.name() + ": " + String.join(", ", route.topics()) + " -> " + route.table()
-                    + ", mode " + route.mode() + ", key " + route.key() + ", format " + route.format());
+                    + ", mode " + route.mode() + ", key " + route.key() + keySource(route) + ", format "
+                    + route.format() + (route.deletes() ? ", deletes on" : ""));
         }
         long failed = report.checks().stream().filter(c -> !c.ok()).count();
         out.println();
         out.println(failed == 0 ? "valid" : failed + " check(s) failed");
+    }
+
+    /** The key's source when it is not the value's fields (the default, left unsaid to keep the line short). */
+    private static String keySource(Preflight.Route route) {
+        return route.keySource().equals("value") ? "" : " from " + route.keySource();
     }
 }

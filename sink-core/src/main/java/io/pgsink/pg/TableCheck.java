@@ -1,7 +1,11 @@
 package io.pgsink.pg;
 
+import io.pgsink.config.KeySource;
+import io.pgsink.config.Route;
 import io.pgsink.config.SinkConfig;
 import io.pgsink.config.WriteMode;
+import io.pgsink.decode.KeyColumns;
+import io.pgsink.decode.MappingCheck;
 import io.pgsink.model.TableRef;
 import io.pgsink.schema.SchemaException;
 import io.pgsink.schema.TableSchema;
@@ -10,28 +14,28 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * The database half of {@code pgsink validate}: is the database reachable, does the table exist and fit the
- * settings as the worker would check them at start, and, in upsert mode, is the key backed by a unique index (the
- * {@code ON CONFLICT} arbiter). Reads the catalog only; changes nothing.
+ * The database half of {@code pgsink validate}, per route: is the database reachable, does each table a route
+ * names exist and fit the route as the worker would check it at start (key columns; in upsert mode a unique index
+ * on exactly the key, the {@code ON CONFLICT} arbiter; in update mode or with deletes a unique index among the key
+ * columns; the mapping, by {@link MappingCheck}). The tables of a route are its fixed table, or a {@code ${topic}}
+ * template filled in with each listed topic; tables made from topics a pattern finds later are checked when the
+ * worker first sees them. Reads the catalog only; changes nothing.
  */
 public final class TableCheck {
-
-    private static final String UNIQUE_INDEX_SQL = "SELECT EXISTS (SELECT 1 FROM pg_index i"
-            + " WHERE i.indrelid = to_regclass(?) AND i.indisunique AND i.indisvalid AND i.indpred IS NULL"
-            + " AND i.indexprs IS NULL AND i.indnkeyatts = cardinality(?::text[])"
-            + " AND (SELECT array_agg(a.attname::text) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n)"
-            + "      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum WHERE k.n <= i.indnkeyatts)"
-            + "     @> ?::text[])";
 
     /** One finding: what was checked, whether it is fine, and what was found or how to fix it. */
     public record Finding(String subject, boolean ok, String detail) {}
 
-    /** What the check found, and the key in use when the table could be read (else null). */
-    public record Result(List<Finding> findings, List<String> key) {}
+    /** What the check found, and per route name the key in use where a table of it could be read. */
+    public record Result(List<Finding> findings, Map<String, List<String>> keys) {}
 
     private TableCheck() {}
 
@@ -47,31 +51,69 @@ public final class TableCheck {
                     "cannot connect to " + config.redactedPostgresUrl() + " ("
                             + FailureDescription.of(e).message()
                             + "): check postgres.url, postgres.user and postgres.password and that the server is up"));
-            return new Result(findings, null);
+            return new Result(findings, Map.of());
         }
         try (pool) {
             findings.add(new Finding("database", true, "connected to " + config.redactedPostgresUrl()));
-            List<String> key = table(pool.dataSource(), config, findings);
+            Map<String, List<String>> keys = new LinkedHashMap<>();
+            for (Route route : config.routes()) {
+                for (String table : knownTables(route)) {
+                    List<String> key = table(pool.dataSource(), config, route, table, findings);
+                    if (key != null) {
+                        keys.putIfAbsent(route.name(), key);
+                    }
+                }
+            }
             if (config.exactlyOnce()) {
                 findings.add(progressTable(pool.dataSource(), config));
             }
-            return new Result(findings, key);
+            return new Result(findings, keys);
         }
     }
 
-    private static List<String> table(DataSource dataSource, SinkConfig config, List<Finding> findings) {
-        String subject = "table " + config.table();
-        TargetTable table;
-        TableSchema schema;
+    /** The tables known before any record arrives: the fixed name, or the template filled in per listed topic. */
+    public static Set<String> knownTables(Route route) {
+        Set<String> known = new LinkedHashSet<>();
+        if (!route.table().contains(Route.TOPIC_PLACEHOLDER)) {
+            known.add(route.table());
+        } else {
+            route.topics().forEach(topic -> known.add(route.tableFor(topic)));
+        }
+        return known;
+    }
+
+    private static List<String> table(
+            DataSource dataSource, SinkConfig config, Route route, String table, List<Finding> findings) {
+        String prefix = route.name().equals(Route.DEFAULT_NAME) ? "" : "route " + route.name() + ": ";
+        String subject = prefix + "table " + table;
+        TableRef ref = TableRef.parse(table);
+        List<String> configured =
+                route.keySource() == KeySource.COORDINATES && route.keyColumns().isEmpty()
+                        ? KeyColumns.coordinates(route.mapping())
+                        : route.keyColumns();
         try (Connection connection = dataSource.getConnection()) {
-            table = TargetTable.forConfig(dataSource, config);
-            schema = Catalog.load(connection, TableRef.parse(config.table()));
+            TargetTable target = TargetTable.open(
+                    dataSource,
+                    ref,
+                    route.mode(),
+                    configured,
+                    config.unknownFields(),
+                    config.writeMethod(),
+                    route.missingRows(),
+                    null);
+            TableSchema schema = Catalog.load(connection, ref);
             findings.add(new Finding(
-                    subject, true, schema.columns().size() + " writable column(s), key " + table.keyDescription()));
-            if (config.writeMode() == WriteMode.UPSERT) {
-                findings.add(uniqueIndex(connection, config, table.keyColumnNames()));
+                    subject, true, schema.columns().size() + " writable column(s), key " + target.keyDescription()));
+            List<String> key = target.keyColumnNames();
+            Finding coverage = keyCoverage(connection, route, ref, key, prefix);
+            if (coverage != null) {
+                findings.add(coverage);
             }
-            return table.keyColumnNames();
+            List<String> problems = MappingCheck.problems(route, schema);
+            if (!problems.isEmpty()) {
+                findings.add(new Finding(prefix + "mapping into " + table, false, String.join("; ", problems)));
+            }
+            return key;
         } catch (SchemaException | IllegalStateException e) {
             findings.add(new Finding(subject, false, e.getMessage()));
         } catch (SQLException e) {
@@ -83,24 +125,29 @@ public final class TableCheck {
         return null;
     }
 
-    /** An upsert's ON CONFLICT needs a unique index on exactly the key columns, or PostgreSQL refuses it (42P10). */
-    private static Finding uniqueIndex(Connection connection, SinkConfig config, List<String> key) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(UNIQUE_INDEX_SQL)) {
-            ps.setString(1, TableRef.parse(config.table()).quoted());
-            ps.setArray(2, connection.createArrayOf("text", key.toArray()));
-            ps.setArray(3, connection.createArrayOf("text", key.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                boolean found = rs.next() && rs.getBoolean(1);
-                return new Finding(
-                        "key " + key,
-                        found,
-                        found
-                                ? "covered by a unique index (write.mode=upsert)"
-                                : "no unique index or primary key on exactly these columns, which write.mode=upsert"
-                                        + " needs: CREATE UNIQUE INDEX ON " + config.table() + " ("
-                                        + String.join(", ", key) + "), or fix key.columns");
-            }
+    /**
+     * An upsert's ON CONFLICT needs a unique index on exactly the key columns, or PostgreSQL refuses it (42P10);
+     * updates and deletes by key need one among them, or one record could touch many rows. Null when the route's
+     * mode and deletes do not match rows by key.
+     */
+    private static Finding keyCoverage(
+            Connection connection, Route route, TableRef table, List<String> key, String prefix) throws SQLException {
+        boolean exact = route.mode() == WriteMode.UPSERT;
+        if (!(exact || route.mode() == WriteMode.UPDATE || route.deletes()) || key.isEmpty()) {
+            return null;
         }
+        String why = exact ? "mode upsert" : route.mode() == WriteMode.UPDATE ? "mode update" : "deletes";
+        boolean found = KeyCoverage.covered(connection, table, key, exact);
+        String keyName =
+                route.name().equals(Route.DEFAULT_NAME) ? "key.columns" : "route." + route.name() + ".key.columns";
+        return new Finding(
+                prefix + "key " + key,
+                found,
+                found
+                        ? "covered by a unique index (" + why + ")"
+                        : "no unique index or primary key " + (exact ? "on exactly" : "among") + " these columns,"
+                                + " which " + why + " needs: CREATE UNIQUE INDEX ON " + table + " ("
+                                + String.join(", ", key) + "), or fix " + keyName);
     }
 
     private static Finding progressTable(DataSource dataSource, SinkConfig config) {

@@ -61,6 +61,10 @@ final class Resources {
                 for (String topic : route.topics()) {
                     sink.ensureTopic(route.deadLetterTopicFor(topic));
                 }
+                // A pattern route's own dead-letter topic is known before its topics are: created now as well.
+                if (route.topicPattern() != null && route.deadLetterTopic() != null) {
+                    sink.ensureTopic(route.deadLetterTopic());
+                }
             }
             return sink;
         } catch (DeadLetterException e) {

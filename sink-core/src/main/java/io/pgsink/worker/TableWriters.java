@@ -11,6 +11,7 @@ import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.pg.FailureDescription;
+import io.pgsink.pg.TableCheck;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.schema.SchemaException;
 import io.pgsink.write.BatchWriter;
@@ -21,10 +22,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
@@ -74,7 +73,7 @@ final class TableWriters {
     void openKnownTables() {
         List<String> problems = new ArrayList<>();
         for (Route route : routing.routes()) {
-            for (String table : knownTables(route)) {
+            for (String table : TableCheck.knownTables(route)) {
                 try {
                     if (TargetTable.createdOnFirstRecord(resources.pool(), route, table)) {
                         LOG.info(
@@ -102,16 +101,6 @@ final class TableWriters {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-    }
-
-    private static Set<String> knownTables(Route route) {
-        Set<String> known = new LinkedHashSet<>();
-        if (!route.table().contains(Route.TOPIC_PLACEHOLDER)) {
-            known.add(route.table());
-        } else {
-            route.topics().forEach(topic -> known.add(route.tableFor(topic)));
-        }
-        return known;
     }
 
     /** The batch size target a table starts with. */

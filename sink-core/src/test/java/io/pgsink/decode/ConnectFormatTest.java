@@ -148,6 +148,22 @@ class ConnectFormatTest {
     }
 
     @Test
+    void theConnectJsonExampleOfMappingMdGivesTheRowItShows() throws DecodeException {
+        // The value shown under "connect-json" in docs/mapping.md, character for character.
+        String value = "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"id\",\"type\":\"int64\"},"
+                + "{\"field\":\"amount\",\"type\":\"bytes\",\"name\":\"org.apache.kafka.connect.data.Decimal\","
+                + "\"parameters\":{\"scale\":\"2\"}},{\"field\":\"day\",\"type\":\"int32\","
+                + "\"name\":\"org.apache.kafka.connect.data.Date\"}]},\"payload\":{\"id\":1,\"amount\":\"AOY=\","
+                + "\"day\":19844}}";
+
+        Change change = format.read(record("{\"id\":1}", value));
+
+        assertThat(new String(change.value(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":1,\"amount\":2.30,\"day\":\"2024-05-01\"}");
+        assertThat(tree(change.key()).toString()).isEqualTo("{\"id\":1}");
+    }
+
+    @Test
     void keyEnvelopeIsConvertedByItsSchemaAndAPlainObjectKeyPassesAsItIs() throws DecodeException {
         String keySchema = "{\"type\":\"struct\",\"fields\":[{\"type\":\"bytes\",\"optional\":false,"
                 + "\"name\":\"org.apache.kafka.connect.data.Decimal\",\"parameters\":{\"scale\":\"2\"},"

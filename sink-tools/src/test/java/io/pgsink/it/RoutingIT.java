@@ -36,9 +36,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * One worker, several routes: each topic lands in its route's table by its route's mode, a pattern route picks up
- * a topic created while the worker runs, and a bad record of one route reaches that route's dead-letter topic while
- * the other routes keep writing.
+ * One worker, several routes: each topic lands in its route's table by its route's mode (insert, upsert,
+ * insert-if-absent), a pattern route picks up a topic created while the worker runs, and a bad record of one route
+ * reaches that route's dead-letter topic while the other routes keep writing.
  */
 class RoutingIT {
 
@@ -70,13 +70,15 @@ class RoutingIT {
         produce(accounts, 0, 100, i -> "{\"id\":" + i + ",\"version\":1}");
         produce(accounts, 0, 100, i -> "{\"id\":" + i + ",\"version\":2}"); // upserted over version 1
         produce(audit, 0, 50, i -> "{\"id\":" + i + ",\"qty\":" + (i == 20 ? -1 : i) + "}"); // 20 breaks the CHECK
+        // insert-if-absent: a later version of an id that is already there changes nothing
+        produce(audit, 0, 10, i -> "{\"id\":" + i + ",\"qty\":999}");
         produce(clicks, 0, 40, i -> "{\"id\":" + i + ",\"note\":\"c\"}");
 
         try (SinkWorker worker = SinkWorker.start(SinkConfig.parse(config()))) {
             await().atMost(Duration.ofMinutes(2))
                     .until(() -> committed(orders) == 300
                             && committed(accounts) == 200
-                            && committed(audit) == 50
+                            && committed(audit) == 60
                             && committed(clicks) == 40);
             services.createTopic(views, 1);
             produce(views, 0, 25, i -> "{\"id\":" + i + ",\"note\":\"v\"}");
@@ -93,6 +95,9 @@ class RoutingIT {
         assertThat(query("SELECT count(*) || '/' || min(version) || '/' || max(version) FROM accounts_" + s))
                 .isEqualTo("100/2/2");
         assertThat(query("SELECT count(*) || '/' || sum(id) FROM audit_" + s)).isEqualTo("49/" + (1225 - 20));
+        assertThat(query("SELECT count(*) FROM audit_" + s + " WHERE qty <> id"))
+                .as("insert-if-absent kept each id's first version")
+                .isEqualTo("0");
         assertThat(query("SELECT count(*) FROM ev_" + eventsPrefix + "_clicks")).isEqualTo("40");
         assertThat(query("SELECT count(*) FROM ev_" + eventsPrefix + "_views")).isEqualTo("25");
 
@@ -154,6 +159,7 @@ class RoutingIT {
         c.put("route.accounts.mode", "upsert");
         c.put("route.audit.topics", audit);
         c.put("route.audit.table", "audit_" + s);
+        c.put("route.audit.mode", "insert-if-absent");
         c.put("route.audit.deadletter.topic", auditDlt);
         c.put("route.events.topics.regex", eventsPrefix + "\\..*");
         c.put("route.events.table", "ev_${topic}");
