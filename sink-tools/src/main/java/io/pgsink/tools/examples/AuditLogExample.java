@@ -71,6 +71,9 @@ final class AuditLogExample {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("kafka.bootstrap.servers", bootstrap);
         s.put("kafka.group.id", "pgsink-audit-log");
+        // A fixed static member id: the restarted worker takes the killed one's place (and partitions) at once,
+        // instead of waiting out the session timeout of a member that will never come back.
+        s.put("kafka.group.instance.id", "audit-log-worker");
         s.put("postgres.url", pg.jdbcUrl());
         s.put("postgres.user", pg.user());
         s.put("postgres.password", pg.password());
