@@ -3,6 +3,7 @@ package io.pgsink.tools.examples;
 import io.pgsink.app.Cli;
 import io.pgsink.app.Version;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,6 +28,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the example's checks held", "1:a check or the example failed", "64:bad usage"})
 public final class ExampleCommand implements Callable<Integer> {
+
+    private static final List<String> NAMES = List.of("audit-log", "data-sync");
 
     @Spec
     private CommandSpec spec;
@@ -57,6 +60,10 @@ public final class ExampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!NAMES.contains(name)) {
+            throw new ParameterException(
+                    spec.commandLine(), "unknown example '" + name + "': choose one of " + String.join(", ", NAMES));
+        }
         try {
             boolean ok = run();
             out.println(ok ? "example " + name + " OK" : "example " + name + " FAILED");
@@ -81,8 +88,7 @@ public final class ExampleCommand implements Callable<Integer> {
             case "data-sync":
                 return new DataSyncExample(out).run();
             default:
-                throw new ParameterException(
-                        spec.commandLine(), "unknown example '" + name + "': choose audit-log or data-sync");
+                throw new IllegalStateException("no example " + name);
         }
     }
 }
