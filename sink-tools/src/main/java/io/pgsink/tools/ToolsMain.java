@@ -4,6 +4,7 @@ import io.pgsink.app.Cli;
 import io.pgsink.app.Version;
 import io.pgsink.tools.bench.BenchCommand;
 import io.pgsink.tools.demo.DemoCommand;
+import io.pgsink.tools.examples.ExampleCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code java -jar pgsink-tools.jar demo|bench|run}: the demo and the benchmark, which bring their own embedded Kafka
+ * {@code java -jar pgsink-tools.jar demo|bench|example|run}: the demo, the benchmark and the examples, which bring their own embedded Kafka
  * and PostgreSQL, and the worker's {@code run}, which the benchmark starts its workers with. Operators deploy
  * {@code pgsink.jar}, which carries the worker only.
  */
@@ -41,6 +42,7 @@ public final class ToolsMain {
         CommandLine commandLine = new CommandLine(new ToolsMain())
                 .addSubcommand(new DemoCommand(out, err))
                 .addSubcommand(new BenchCommand(out, err))
+                .addSubcommand(new ExampleCommand(out, err))
                 .addSubcommand(Cli.runCommand(err));
         return Cli.execute(commandLine, args, out, err);
     }

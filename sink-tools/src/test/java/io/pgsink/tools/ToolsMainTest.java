@@ -44,7 +44,7 @@ class ToolsMainTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"demo, --keep-running", "bench, --partitions=P", "run, --config=FILE"})
+    @CsvSource({"demo, --keep-running", "bench, --partitions=P", "run, --config=FILE", "example, --records=N"})
     void everyCommandHasHelp(String command, String option) {
         assertThat(run(command, "--help")).isZero();
         assertThat(out())
@@ -52,6 +52,12 @@ class ToolsMainTest {
                 .contains(option)
                 .contains("--verbose");
         assertThat(errLines()).isEmpty();
+    }
+
+    @Test
+    void anUnknownExampleIsBadUsageNamingTheExamples() {
+        assertThat(run("example", "etl")).isEqualTo(Cli.EXIT_USAGE);
+        assertThat(String.join("\n", errLines())).contains("unknown example 'etl': choose one of audit-log, data-sync");
     }
 
     @ParameterizedTest
