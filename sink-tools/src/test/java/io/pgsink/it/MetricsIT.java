@@ -112,6 +112,9 @@ class MetricsIT {
                     .contains("jvm_memory_used_bytes")
                     .contains("jvm_heap_used_peak_bytes")
                     .contains("process_cpu_usage");
+            assertThat(MetricNamesInUse.inRulesAndDashboard())
+                    .as("every metric the alert rules and the dashboard query is exported")
+                    .allMatch(end::exports);
             assertThat(query(f, url, "SELECT count(*), sum(rows), sum(dead_lettered) FROM pgsink_audit"))
                     .as("one audit row per committed batch")
                     .containsExactly(batches, 4_000L, (long) BAD);
@@ -189,6 +192,11 @@ class MetricsIT {
 
     /** One scrape of /metrics in the Prometheus text format. */
     private record Scrape(String text) {
+
+        /** Whether a sample named {@code name} (with or without labels) is in the scrape. */
+        boolean exports(String name) {
+            return text.lines().anyMatch(line -> line.startsWith(name + " ") || line.startsWith(name + "{"));
+        }
 
         /** The samples of a metric summed over their labels; fails when the metric is not exported. */
         long sum(String name) {
