@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * given in {@code mapping.metadata}) and a unique index on them, written with {@code delivery.guarantee=at-least-once}
  * so that the worker keeps no progress in the database and a SIGKILL mid-stream makes the restarted worker write
  * again records it had already written. The coordinates key alone must make that idempotent: exactly N rows, no
- * (topic, partition, offset) twice, and the payloads exactly those produced.
+ * (topic, partition, offset) twice, the payloads exactly those produced, and nothing dead-lettered: a replayed
+ * record is skipped by ON CONFLICT on its coordinates, not rejected as a duplicate key (23505).
  */
 class CoordinatesKeyIT {
 
