@@ -128,6 +128,22 @@ public final class TargetTable {
                 number, schema, keyColumns, decoder, new SqlTemplates(schema, mode, keyColumns, directCopy));
     }
 
+    /**
+     * Insert mode keyed by the Kafka coordinates: a row whose coordinates exist already is the same record written
+     * again (replayed after a crash with delivery.guarantee=at-least-once), so it is skipped (ON CONFLICT DO
+     * NOTHING) instead of failing with 23505 and being dead-lettered. Only where a unique index on exactly those
+     * columns exists, which ON CONFLICT needs; without one nothing can conflict and a plain insert stays.
+     */
+    private static boolean coordinatesInsert(DataSource dataSource, TableRef ref, Route route, List<String> keys)
+            throws SQLException {
+        if (route.mode() != WriteMode.INSERT || route.keySource() != KeySource.COORDINATES || keys.isEmpty()) {
+            return false;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            return KeyCoverage.covered(connection, ref, keys, true);
+        }
+    }
+
     private static WriteMode sqlMode(WriteMode mode, MissingRowPolicy missingRows) {
         return mode == WriteMode.UPDATE && missingRows == MissingRowPolicy.INSERT ? WriteMode.UPSERT : mode;
     }
@@ -257,7 +273,7 @@ public final class TargetTable {
         TargetTable opened = open(
                 dataSource,
                 ref,
-                route.mode(),
+                coordinatesInsert(dataSource, ref, route, keys) ? WriteMode.INSERT_IF_ABSENT : route.mode(),
                 keys,
                 config.unknownFields(),
                 config.writeMethod(),
