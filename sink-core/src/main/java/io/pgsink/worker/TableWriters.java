@@ -131,7 +131,7 @@ final class TableWriters {
                     target,
                     resources.deadLetters(),
                     new RetryPolicy(RETRY_INITIAL, RETRY_MAX, config.retryBudget(), Sleeper.SYSTEM, Clock.systemUTC()),
-                    listeners.apply(route.name(), table),
+                    listeners.apply(route.name(), target.name()),
                     FailurePolicy.of(config.errors(), Clock.systemUTC()),
                     resources.progress(),
                     new WriteContext(route.name(), batchIds::incrementAndGet, resources.audit()));

@@ -67,7 +67,9 @@ class ObservabilityIT {
 
         List<ConsumerRecord<byte[], byte[]>> deadLetters = DeadLetters.readAll(f);
         assertThat(deadLetters).hasSize(1);
-        String traceId = DeadLetters.header(deadLetters.get(0), DeadLetterHeaders.TRACE_ID);
+        String traceId = DeadLetters.header(
+                deadLetters.get(0), DeadLetterHeaders.TRACE_ID.substring(DeadLetterHeaders.PREFIX.length()));
+        assertThat(traceId).matches("[0-9a-f]{32}");
         assertThat(spans)
                 .as("the dead letter names the trace of the batch that rejected it")
                 .anyMatch(s -> s.getTraceId().equals(traceId)
