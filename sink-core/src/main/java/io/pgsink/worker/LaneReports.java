@@ -79,7 +79,7 @@ final class LaneReports implements WriteListener {
     }
 
     @Override
-    public void started(long batchId, Batch batch, TraceParent batchTrace) {
+    public void started(long batchId, Batch batch, List<OffsetRanges.Range> offsets, TraceParent batchTrace) {
         startedNanos = System.nanoTime();
         if (!events.any()) {
             return;
@@ -92,7 +92,7 @@ final class LaneReports implements WriteListener {
                 route,
                 table,
                 batchId,
-                ranges(batch.records()),
+                eventRanges(offsets),
                 batch.size(),
                 batch.bytes(),
                 Instant.now(),
@@ -146,7 +146,11 @@ final class LaneReports implements WriteListener {
     }
 
     private static List<SinkEvent.OffsetRange> ranges(List<SinkRecord> records) {
-        return OffsetRanges.of(records).stream()
+        return eventRanges(OffsetRanges.of(records));
+    }
+
+    private static List<SinkEvent.OffsetRange> eventRanges(List<OffsetRanges.Range> offsets) {
+        return offsets.stream()
                 .map(r -> new SinkEvent.OffsetRange(r.topic(), r.partition(), r.first(), r.last()))
                 .toList();
     }

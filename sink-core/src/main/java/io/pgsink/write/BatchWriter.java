@@ -174,18 +174,19 @@ public final class BatchWriter implements AutoCloseable {
             throws FatalWriteException, InterruptedException {
         batchId = context.batchIds().getAsLong();
         trace = TraceParent.newRoot(ThreadLocalRandom.current());
-        try (BatchLogContext ignored =
-                BatchLogContext.open(context.route(), table.name(), batchId, OffsetRanges.of(batch.records()), trace)) {
-            return writeBatch(batch, decoded, fence);
+        // Once per batch: the log context and the batch-started report share them.
+        List<OffsetRanges.Range> ranges = OffsetRanges.of(batch.records());
+        try (BatchLogContext ignored = BatchLogContext.open(context.route(), table.name(), batchId, ranges, trace)) {
+            return writeBatch(batch, ranges, decoded, fence);
         }
     }
 
-    private Written writeBatch(Batch batch, DecodedBatch decoded, Fence fence)
+    private Written writeBatch(Batch batch, List<OffsetRanges.Range> ranges, DecodedBatch decoded, Fence fence)
             throws FatalWriteException, InterruptedException {
         long retriesBefore = retried;
         batchStart = Instant.now();
         txid = -1;
-        listener.started(batchId, batch, trace);
+        listener.started(batchId, batch, ranges, trace);
         // read the catalog again first if the batch suggests the table changed
         BatchAttempt attempt = new BatchAttempt(batch, table.current(batch.records(), decoded), fence);
         long failingSince = 0;

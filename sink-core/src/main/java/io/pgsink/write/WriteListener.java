@@ -29,8 +29,11 @@ public interface WriteListener {
         retrying(why);
     }
 
-    /** Batch {@code batchId} is about to be written; {@code trace} is its own trace context (logs, dead letters). */
-    default void started(long batchId, Batch batch, TraceParent trace) {}
+    /**
+     * Batch {@code batchId} is about to be written: {@code ranges} are its offsets per partition, {@code trace} its own
+     * trace context (logs, dead letters).
+     */
+    default void started(long batchId, Batch batch, List<OffsetRanges.Range> ranges, TraceParent trace) {}
 
     /** The dead-letter topic acknowledged these records (once each, even when the transaction is retried). */
     default void deadLettered(List<Rejection> rejections) {}
