@@ -27,6 +27,11 @@ final class OffsetTracker {
         });
     }
 
+    /** The partition starts at {@code next}, an offset stored elsewhere: commit it unless a later one comes first. */
+    void stored(TopicPartition tp, long next) {
+        uncommitted.merge(tp, next, Math::max);
+    }
+
     boolean hasUncommitted() {
         return !uncommitted.isEmpty();
     }

@@ -191,12 +191,18 @@ public final class PollLoop implements Runnable {
         status.update(consumer, offsets);
     }
 
-    /** Starts reading at the stored offsets; -1 keeps the group's committed offset (or the reset policy). */
+    /**
+     * Starts reading at the stored offsets; -1 keeps the group's committed offset (or the reset policy). A stored
+     * offset is also committed to the group: a worker killed between the database commit and the Kafka commit
+     * leaves the group's offset behind the table's, and a partition with nothing more to read would otherwise
+     * show that lag for good (to lag alerts and autoscalers alike).
+     */
     private void seek(Map<PartitionRef, Long> starts) {
         starts.forEach((partition, offset) -> {
             TopicPartition tp = new TopicPartition(partition.topic(), partition.partition());
             if (offset >= 0 && consumer.assignment().contains(tp)) {
                 consumer.seek(tp, offset);
+                offsets.stored(tp, offset);
             }
         });
     }

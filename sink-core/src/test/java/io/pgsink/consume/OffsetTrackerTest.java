@@ -24,6 +24,16 @@ class OffsetTrackerTest {
     }
 
     @Test
+    void commitsAStoredStartOffsetUnlessALaterOneIsHandledFirst() {
+        tracker.stored(P0, 300);
+        tracker.stored(P1, 50);
+        tracker.handled(Map.of(new PartitionRef("t", 1), 59L), Set.of(P0, P1));
+
+        assertThat(tracker.take())
+                .containsOnly(Map.entry(P0, new OffsetAndMetadata(300)), Map.entry(P1, new OffsetAndMetadata(60)));
+    }
+
+    @Test
     void neverCommitsPartitionsThatAreNoLongerAssigned() {
         tracker.handled(Map.of(new PartitionRef("t", 0), 9L, new PartitionRef("t", 1), 19L), Set.of(P1));
 

@@ -10,6 +10,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,7 +68,7 @@ class CrashLoopIT {
                     dynamic);
             dynamicResume = dynamic.get(0);
 
-            await().atMost(Duration.ofSeconds(90)).until(() -> f.committedTotal() == RECORDS);
+            awaitOrExplain(f, worker, Duration.ofSeconds(90), () -> f.committedTotal() == RECORDS);
             worker.terminate();
             assertThat(worker.waitFor(Duration.ofSeconds(60)))
                     .as(worker.output())
@@ -126,9 +128,7 @@ class CrashLoopIT {
         try {
             String firstNewRow = "SELECT coalesce((extract(epoch FROM min(written_at)) * 1000)::bigint, 0) FROM "
                     + f.table + " WHERE written_at > to_timestamp(" + restartedAt + " / 1000.0)";
-            await().atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(50))
-                    .until(() -> f.queryLong(firstNewRow) > 0);
+            awaitOrExplain(f, next, Duration.ofSeconds(60), () -> f.queryLong(firstNewRow) > 0);
             resumes.add(new Resume(
                     f.queryLong(firstNewRow) - restartedAt,
                     logMillis(next.output(), "pgsink worker started", "partitions assigned")));
@@ -136,6 +136,23 @@ class CrashLoopIT {
         } catch (Exception | AssertionError e) {
             next.close();
             throw e;
+        }
+    }
+
+    /** Waits for {@code condition}; on timeout, fails with the table's and the group's state and the worker's log. */
+    private static void awaitOrExplain(SinkFixture f, ChildJvm worker, Duration atMost, Callable<Boolean> condition)
+            throws Exception {
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    e.getMessage() + "\nrows: " + f.rowCount() + ", group offsets: " + f.committed()
+                            + ", progress table: "
+                            + f.queryLong(
+                                    "SELECT coalesce(sum(next_offset), -1) FROM pgsink_progress WHERE group_id = '"
+                                            + f.group + "'")
+                            + "\nworker log:\n" + worker.output(),
+                    e);
         }
     }
 

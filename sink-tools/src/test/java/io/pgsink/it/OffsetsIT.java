@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,6 +77,30 @@ class OffsetsIT {
         assertThat(f.rowCount()).isEqualTo(2 * PER_PARTITION + 200);
         assertThat(idsWrittenTwice(f))
                 .isEqualTo(LongStream.range(100, PER_PARTITION).boxed().toList());
+    }
+
+    /**
+     * A worker killed after its transaction committed and before its Kafka commit leaves the group's offset behind
+     * the progress table's. The next owner starts from the table and commits that start to the group as well, even
+     * on a partition with nothing more to read: otherwise consumer lag (and an autoscaler reading it) stays up for
+     * good.
+     */
+    @Test
+    void groupOffsetsBehindTheProgressTableAreBroughtUpToItWithoutWritingAgain() throws Exception {
+        SinkFixture f = new SinkFixture("offsets_behind", 2, true, NO_KEY_DDL);
+        produceByPartition(f);
+        runToTheEnd(f);
+        f.setKafkaOffsets(Map.of(
+                new TopicPartition(f.topic, 0), new OffsetAndMetadata(0),
+                new TopicPartition(f.topic, 1), new OffsetAndMetadata(120)));
+        assertThat(f.committedTotal()).isEqualTo(120);
+
+        try (SinkWorker again = SinkWorker.start(f.sinkConfig())) {
+            await().atMost(Duration.ofMinutes(2)).until(() -> f.committedTotal() == 2 * PER_PARTITION);
+            assertThat(again.stats().recordsWritten()).isZero();
+        }
+        assertThat(f.rowCount()).isEqualTo(2 * PER_PARTITION);
+        assertThat(idsWrittenTwice(f)).isEmpty();
     }
 
     @Test

@@ -275,6 +275,14 @@ final class SinkFixture {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap()));
     }
 
+    /** Sets the group's committed offsets in Kafka alone (the group must have no active member). */
+    void setKafkaOffsets(Map<TopicPartition, OffsetAndMetadata> offsets)
+            throws ExecutionException, InterruptedException {
+        try (Admin admin = admin()) {
+            admin.alterConsumerGroupOffsets(group, offsets).all().get();
+        }
+    }
+
     Map<TopicPartition, OffsetAndMetadata> committed() throws ExecutionException, InterruptedException {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap()))) {
