@@ -3,12 +3,14 @@ package io.pgsink;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -98,14 +100,22 @@ class LayeringTest {
     void onlyThePgPackageTouchesJdbc() {
         noClasses()
                 .that()
-                .resideOutsideOfPackage("io.pgsink.pg..")
+                .resideOutsideOfPackages("io.pgsink.pg..", "io.pgsink.client..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(DRIVERS_AND_POOLS)
                 .check(classes);
+        // The library takes the caller's DataSource and hands it to the pg package; it runs no SQL of its own.
         noClasses()
                 .that()
-                .resideOutsideOfPackages("io.pgsink.pg..", "io.pgsink.write..", "io.pgsink.error..")
+                .resideInAPackage("io.pgsink.client..")
+                .should()
+                .dependOnClassesThat(resideInAnyPackage(DRIVERS_AND_POOLS).and(not(assignableTo(DataSource.class))))
+                .check(classes);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(
+                        "io.pgsink.pg..", "io.pgsink.write..", "io.pgsink.error..", "io.pgsink.client..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("java.sql..")
@@ -113,7 +123,7 @@ class LayeringTest {
         // The write policy catches SQLExceptions and the error package reads their SQLSTATEs; neither runs SQL.
         noClasses()
                 .that()
-                .resideInAnyPackage("io.pgsink.write..", "io.pgsink.error..")
+                .resideInAnyPackage("io.pgsink.write..", "io.pgsink.error..", "io.pgsink.client..")
                 .should()
                 .dependOnClassesThat(resideInAPackage("java.sql..").and(not(assignableTo(SQLException.class))))
                 .check(classes);

@@ -40,6 +40,35 @@ public final class ConnectionPool implements AutoCloseable {
         return opened;
     }
 
+    /**
+     * A pool for the library ({@code io.pgsink.client}): {@code size} connections, each request waiting at most
+     * {@code acquireTimeout} for one, server error details (which quote row values) kept out of exceptions.
+     */
+    public static ConnectionPool forClient(
+            String url, String user, String password, int size, Duration acquireTimeout) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("pgsink-client");
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(user);
+        hikari.setPassword(password);
+        hikari.setMaximumPoolSize(size);
+        hikari.setMinimumIdle(0);
+        hikari.setConnectionTimeout(acquireTimeout.toMillis());
+        hikari.addDataSourceProperty("logServerErrorDetail", "false");
+        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hikari.addDataSourceProperty("ApplicationName", "pgsink-client");
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        return new ConnectionPool(new HikariDataSource(hikari), ClientHook.NONE);
+    }
+
+    /** Connections in use and in the pool, for a leak check: {@code [active, idle, total]}. */
+    public int[] usage() {
+        var bean = pool.getHikariPoolMXBean();
+        return bean == null
+                ? new int[] {0, 0, 0}
+                : new int[] {bean.getActiveConnections(), bean.getIdleConnections(), bean.getTotalConnections()};
+    }
+
     public DataSource dataSource() {
         return pool;
     }

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * One pooled connection that writes batches, one at a time, each in its own transaction. Owned by one thread.
@@ -27,18 +29,56 @@ import java.util.Set;
  */
 public final class Session implements AutoCloseable {
 
+    static final String BUSY = "connection busy: the previous batch's results are still open;"
+            + " close them (try-with-resources) before starting another batch on this connection";
+
     private final Connection connection;
-    private final Loader writer;
-    private final SqlTemplates templates;
+    private final WriteMethod method;
+    private final SqlTemplates templates; // null for a session of several tables
+    // One loader per table (and generation) written: a loader holds per-connection state (staging tables).
+    private final Map<SqlTemplates, Loader> loaders = new HashMap<>();
     private Transaction open;
 
     Session(Connection connection, SqlTemplates templates, WriteMethod method) throws SQLException {
         this.connection = connection;
         connection.setAutoCommit(false);
         this.templates = templates;
-        this.writer = method == WriteMethod.COPY
-                ? new CopyLoader(connection, templates)
-                : new InsertLoader(connection, templates);
+        this.method = method;
+        if (templates != null) {
+            loader(templates);
+        }
+    }
+
+    /**
+     * A session whose transactions may write into several tables, each batch by the {@link TargetTable} that
+     * decoded it ({@link #begin(Map)}, {@link Transaction#write(TargetTable, DecodedBatch)}).
+     *
+     * @param statementTimeout the connection's statement_timeout, or {@code null} to keep the server's
+     */
+    public static Session open(DataSource dataSource, WriteMethod method, Duration statementTimeout)
+            throws SQLException {
+        Connection connection = dataSource.getConnection();
+        try {
+            if (statementTimeout != null) {
+                try (Statement statement = connection.createStatement()) {
+                    // A number, not user text: safe to splice. Session-wide, so it outlives the transactions.
+                    statement.execute("SET statement_timeout = " + statementTimeout.toMillis());
+                }
+            }
+            return new Session(connection, null, method);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    private Loader loader(SqlTemplates sql) throws SQLException {
+        Loader loader = loaders.get(sql);
+        if (loader == null) {
+            loader = method == WriteMethod.COPY ? new CopyLoader(connection, sql) : new InsertLoader(connection, sql);
+            loaders.put(sql, loader);
+        }
+        return loader;
     }
 
     /**
@@ -65,11 +105,10 @@ public final class Session implements AutoCloseable {
      */
     public Transaction begin(DecodedBatch batch) throws SQLException {
         if (open != null) {
-            throw new IllegalStateException("connection busy: the previous batch's results are still open;"
-                    + " close them (try-with-resources) before starting another batch on this connection");
+            throw new IllegalStateException(BUSY);
         }
         try {
-            writer.prepare(columnSets(batch), deletes(batch));
+            loader(requireTemplates()).prepare(columnSets(batch), deletes(batch));
             open = new Transaction(this, beginTransaction());
             return open;
         } catch (SQLException e) {
@@ -77,6 +116,42 @@ public final class Session implements AutoCloseable {
         } catch (RuntimeException e) {
             throw rollbackAndRethrow(e);
         }
+    }
+
+    /**
+     * Starts a transaction that will write the batches of several tables, each with the {@link TargetTable} that
+     * decoded it: the set-up their column sets need runs first, outside the transaction. Refused like {@link
+     * #begin(DecodedBatch)} while the previous results are open.
+     */
+    public Transaction begin(Map<TargetTable, List<DecodedBatch>> batches) throws SQLException {
+        if (open != null) {
+            throw new IllegalStateException(BUSY);
+        }
+        try {
+            for (Map.Entry<TargetTable, List<DecodedBatch>> table : batches.entrySet()) {
+                for (DecodedBatch batch : table.getValue()) {
+                    loader(table.getKey().templatesOf(batch)).prepare(columnSets(batch), deletes(batch));
+                }
+            }
+            open = new Transaction(this, beginTransaction());
+            return open;
+        } catch (SQLException e) {
+            throw rollbackAndRethrow(e);
+        } catch (RuntimeException e) {
+            throw rollbackAndRethrow(e);
+        }
+    }
+
+    /** Whether a transaction's results are still open on this session's connection. */
+    public boolean busy() {
+        return open != null;
+    }
+
+    private SqlTemplates requireTemplates() {
+        if (templates == null) {
+            throw new IllegalStateException("a session of several tables writes each batch with its table");
+        }
+        return templates;
     }
 
     private static Set<BitSet> columnSets(DecodedBatch batch) {
@@ -95,11 +170,18 @@ public final class Session implements AutoCloseable {
 
     /** Writes the batch's rows in the open transaction, step by step; adds what must stay open to {@code resources}. */
     List<RecordOutcome> execute(DecodedBatch batch, List<PendingResult> resources) throws SQLException {
+        return execute(batch, requireTemplates(), resources);
+    }
+
+    /** {@link #execute(DecodedBatch, List)} into the table whose statements {@code sql} holds. */
+    List<RecordOutcome> execute(DecodedBatch batch, SqlTemplates sql, List<PendingResult> resources)
+            throws SQLException {
+        Loader writer = loader(sql);
         List<DecodedBatch.Step> steps = batch.steps();
         if (steps.size() == 1
                 && steps.get(0).operation() == Operation.WRITE
                 && steps.get(0).rows().size() == batch.size()) {
-            return write(steps.get(0).rows(), true, resources); // most batches: every row written, in one step
+            return write(writer, steps.get(0).rows(), true, resources); // most batches: one step
         }
         Map<Integer, RecordOutcome> outcomes = new HashMap<>(batch.size() * 4 / 3 + 1);
         boolean firstWrite = true;
@@ -107,14 +189,14 @@ public final class Session implements AutoCloseable {
             List<RecordOutcome> done;
             switch (step.operation()) {
                 case TRUNCATE:
-                    truncate(resources);
+                    truncate(sql, resources);
                     done = List.of(new RecordOutcome(step.rows().get(0).index(), 1));
                     break;
                 case DELETE:
                     done = writer.delete(step.rows(), resources);
                     break;
                 default:
-                    done = write(step.rows(), firstWrite, resources);
+                    done = write(writer, step.rows(), firstWrite, resources);
                     firstWrite = false;
             }
             done.forEach(outcome -> outcomes.put(outcome.index(), outcome));
@@ -127,8 +209,8 @@ public final class Session implements AutoCloseable {
         return all;
     }
 
-    private List<RecordOutcome> write(List<Row> rows, boolean firstWrite, List<PendingResult> resources)
-            throws SQLException {
+    private static List<RecordOutcome> write(
+            Loader writer, List<Row> rows, boolean firstWrite, List<PendingResult> resources) throws SQLException {
         Map<BitSet, List<Row>> groups = new LinkedHashMap<>();
         for (Row row : rows) {
             groups.computeIfAbsent(row.present(), k -> new ArrayList<>()).add(row);
@@ -140,8 +222,8 @@ public final class Session implements AutoCloseable {
         return outcomes;
     }
 
-    private void truncate(List<PendingResult> resources) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(templates.truncate());
+    private void truncate(SqlTemplates sql, List<PendingResult> resources) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql.truncate());
         resources.add(statement::close);
         statement.executeUpdate();
     }

@@ -15,6 +15,7 @@ import io.pgsink.decode.DecodedBatch;
 import io.pgsink.decode.KeyColumns;
 import io.pgsink.decode.KeyFields;
 import io.pgsink.decode.MappingCheck;
+import io.pgsink.decode.Operation;
 import io.pgsink.decode.RecordFormat;
 import io.pgsink.decode.Row;
 import io.pgsink.decode.RowDecoder;
@@ -519,6 +520,36 @@ public final class TargetTable {
         }
     }
 
+    /**
+     * The statements of the generation that decoded {@code batch} (the current one for a part of a batch).
+     *
+     * @throws IllegalStateException when an older generation decoded it (the table changed since): decode again
+     */
+    SqlTemplates templatesOf(DecodedBatch batch) {
+        Generation g = current;
+        int by = generationOf(batch);
+        if (by != 0 && by != g.number()) { // 0: a part of a batch (a slice), which the caller checked
+            throw new IllegalStateException(
+                    "batch of table " + tableRef + " was decoded by an older schema (generation " + generationOf(batch)
+                            + ", now " + g.number() + "): decode it again");
+        }
+        return g.templates();
+    }
+
+    /**
+     * One row from a JSON object of column values, by the same rules as a record's value; {@link
+     * Operation#DELETE} keeps only what the key needs. Put rows in a batch with {@link #batchOf}.
+     */
+    public Row row(int index, byte[] json, Operation operation) throws DecodeException {
+        Row row = current.decoder().decode(index, json);
+        return operation == Operation.WRITE ? row : new Row(index, row.present(), row.values(), operation);
+    }
+
+    /** The table's columns, by the current schema. */
+    public TableSchema schema() {
+        return current.schema();
+    }
+
     /** Which generation decoded the batch; 0 if this table did not. */
     public int generationOf(DecodedBatch batch) {
         return decodedBy.getOrDefault(batch, 0);
@@ -585,6 +616,11 @@ public final class TargetTable {
      * another transaction, and the caller must write the batch again rather than trust it.
      */
     public Optional<Boolean> committed(TransactionRef transaction) throws SQLException {
+        return committed(dataSource, transaction);
+    }
+
+    /** {@link #committed(TransactionRef)} on any connection of {@code dataSource}. */
+    public static Optional<Boolean> committed(DataSource dataSource, TransactionRef transaction) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             String startedAt = serverStartedAt(connection);
             if (!startedAt.equals(transaction.serverStartedAt())) {

@@ -2,6 +2,8 @@ package io.pgsink.pg;
 
 import io.pgsink.decode.DecodedBatch;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
@@ -56,6 +58,54 @@ public final class Transaction implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             closeAll(opened, e);
             throw e;
+        }
+    }
+
+    /**
+     * {@link #write(DecodedBatch)} into {@code table}, in a transaction of a session of several tables ({@link
+     * Session#begin(java.util.Map)}): the batch must have been decoded by {@code table}'s current schema.
+     */
+    public List<RecordOutcome> write(TargetTable table, DecodedBatch rows) throws SQLException {
+        requireOpen();
+        List<PendingResult> opened = new ArrayList<>();
+        try {
+            List<RecordOutcome> written = session.execute(rows, table.templatesOf(rows), opened);
+            outcomes.addAll(written);
+            resources.addAll(opened);
+            return written;
+        } catch (SQLException | RuntimeException e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs one parameterised statement in this transaction (the library's escape hatch) and returns its update
+     * count; its results are drained and the statement closed before this returns. Parameters are bound with
+     * {@code setObject}, never spliced into the text.
+     */
+    public int execute(String sql, List<Object> parameters) throws SQLException {
+        requireOpen();
+        try (PreparedStatement statement = session.connection().prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            boolean rows = statement.execute();
+            int count = 0;
+            while (true) {
+                if (rows) {
+                    try (ResultSet drained = statement.getResultSet()) {
+                        while (drained.next()) {
+                            count++;
+                        }
+                    }
+                } else if (statement.getUpdateCount() >= 0) {
+                    count += statement.getUpdateCount();
+                } else {
+                    return count;
+                }
+                rows = statement.getMoreResults();
+            }
         }
     }
 
