@@ -54,6 +54,8 @@ public final class ConnectionPool implements AutoCloseable {
         hikari.setMaximumPoolSize(size);
         hikari.setMinimumIdle(0);
         hikari.setConnectionTimeout(acquireTimeout.toMillis());
+        // An application may start before its database: the pool opens connections when batches need them.
+        hikari.setInitializationFailTimeout(-1);
         hikari.addDataSourceProperty("logServerErrorDetail", "false");
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         hikari.addDataSourceProperty("ApplicationName", "pgsink-client");
