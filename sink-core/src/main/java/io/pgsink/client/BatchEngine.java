@@ -12,6 +12,7 @@ import io.pgsink.error.FailureKind;
 import io.pgsink.error.RetryPolicy;
 import io.pgsink.error.Sleeper;
 import io.pgsink.model.TableRef;
+import io.pgsink.pg.Bisection;
 import io.pgsink.pg.CommitUnknownException;
 import io.pgsink.pg.FailureDescription;
 import io.pgsink.pg.RecordOutcome;
@@ -285,7 +286,7 @@ final class BatchEngine {
         return new Outcome(index, op.kind(), op.tableName(), 0, new Failure(null, FailureKind.POISON, e.getMessage()));
     }
 
-    /** Bisection under savepoints, as the sink's writer does: about k·log2(n) part writes for k bad rows in n. */
+    /** Bisection under savepoints, the sink writer's own ({@link Bisection}): refused rows fail alone. */
     private void isolate(
             Transaction transaction,
             TargetTable target,
@@ -293,33 +294,45 @@ final class BatchEngine {
             List<Op> ops,
             Map<Integer, Outcome> outcomes)
             throws SQLException {
-        List<Integer> indexes = part.rowIndexes();
-        if (indexes.isEmpty()) {
-            return;
-        }
-        Transaction.Mark mark = transaction.mark();
         try {
-            for (RecordOutcome outcome : transaction.write(target, part)) {
-                Op op = ops.get(outcome.index());
-                int rows = outcome.rowMissing() ? 0 : outcome.rowsAffected();
-                outcomes.put(outcome.index(), new Outcome(outcome.index(), op.kind(), op.tableName(), rows, null));
-            }
-            transaction.release(mark);
-            return;
-        } catch (SQLException e) {
-            if (classifier.kindOf(e) != FailureKind.POISON) {
-                throw e;
-            }
-            transaction.rollbackTo(mark);
-            if (indexes.size() == 1) {
-                Op op = ops.get(indexes.get(0));
-                outcomes.put(indexes.get(0), failed(indexes.get(0), op, e, FailureKind.POISON));
-                return;
-            }
+            Bisection.isolate(transaction, part, new Bisection.Parts<RuntimeException>() {
+                @Override
+                public List<RecordOutcome> write(DecodedBatch rows) throws SQLException {
+                    return transaction.write(target, rows);
+                }
+
+                @Override
+                public boolean splits(SQLException failure) {
+                    return classifier.kindOf(failure) == FailureKind.POISON;
+                }
+
+                @Override
+                public void written(DecodedBatch rows, List<RecordOutcome> written) {
+                    for (RecordOutcome outcome : written) {
+                        Op op = ops.get(outcome.index());
+                        int count = outcome.rowMissing() ? 0 : outcome.rowsAffected();
+                        outcomes.put(
+                                outcome.index(), new Outcome(outcome.index(), op.kind(), op.tableName(), count, null));
+                    }
+                }
+
+                @Override
+                public boolean again(SQLException failure, int attempt) {
+                    return false;
+                }
+
+                @Override
+                public void splitting() {}
+
+                @Override
+                public void refused(int index, SQLException failure, int depth) {
+                    outcomes.put(index, failed(index, ops.get(index), failure, FailureKind.POISON));
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while isolating bad rows", e);
         }
-        int middle = indexes.size() / 2;
-        isolate(transaction, target, part.slice(0, middle), ops, outcomes);
-        isolate(transaction, target, part.slice(middle, indexes.size()), ops, outcomes);
     }
 
     private void runSql(Transaction transaction, Plan.Item item, Map<Integer, Outcome> outcomes) throws SQLException {

@@ -12,6 +12,7 @@ import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TraceParent;
 import io.pgsink.pg.AuditTrail;
+import io.pgsink.pg.Bisection;
 import io.pgsink.pg.CommitUnknownException;
 import io.pgsink.pg.FailureDescription;
 import io.pgsink.pg.ProgressStore;
@@ -250,7 +251,7 @@ public final class BatchWriter implements AutoCloseable {
             List<Rejection> found = new ArrayList<>(attempt.decodeRejections());
             DriftTrial trial = new DriftTrial(drift().copy(), attempt.decodeRejectionsByIndex());
             List<Integer> missing = new ArrayList<>();
-            isolate(new Part(transaction, attempt, trial, missing), attempt.rows(), found, 1);
+            isolate(new Part(transaction, attempt, trial, missing), attempt.rows(), found);
             attempt.checkOwned();
             List<SinkRecord> missingRecords = attempt.recordsAt(missing);
             found.addAll(missingRows().rejections(missingRecords));
@@ -314,68 +315,60 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     /**
-     * Bisection under savepoints: about k·log2(n) part writes to find k bad records among n, all in the one
-     * transaction. Anything but poison is thrown, for the whole transaction to be rolled back and retried, except
-     * a foreign key whose parent may still arrive (the part waits and is written again, up to
-     * {@code error.foreign.key.retry.ms} per batch) and a statement timeout that keeps recurring (split like poison).
+     * Bisection under savepoints ({@link Bisection}), all in the one transaction. Anything but poison is thrown, for
+     * the whole transaction to be rolled back and retried, except a foreign key whose parent may still arrive (the
+     * part waits and is written again, up to {@code error.foreign.key.retry.ms} per batch) and a statement timeout
+     * that keeps recurring (split like poison).
      */
-    private void isolate(Part p, DecodedBatch part, List<Rejection> rejections, int depth)
+    private void isolate(Part p, DecodedBatch part, List<Rejection> rejections)
             throws SQLException, FatalWriteException, InterruptedException {
-        List<Integer> indexes = part.rowIndexes();
-        if (indexes.isEmpty()) {
-            return;
-        }
-        SQLException failure;
-        for (int waits = 1; ; waits++) {
-            failure = writePart(p, part);
-            if (failure == null) {
-                stopIfDrift(p.trial().written(indexes));
-                return;
+        Bisection.isolate(p.transaction(), part, new Bisection.Parts<FatalWriteException>() {
+            @Override
+            public List<RecordOutcome> write(DecodedBatch rows) throws SQLException {
+                return p.transaction().write(rows);
             }
-            if (!(policy.waitsForParent(failure) && p.attempt().awaitParent(policy, retries, waits, listener))) {
-                break;
-            }
-            retried++;
-        }
-        if (indexes.size() == 1) {
-            Rejection rejection = sqlRejection(p.attempt().records().get(indexes.get(0)), failure, depth);
-            rejections.add(rejection);
-            stopIfDrift(p.trial().rejected(indexes.get(0), rejection));
-            return;
-        }
-        int middle = indexes.size() / 2;
-        listener.split();
-        isolate(p, part.slice(0, middle), rejections, depth + 1);
-        isolate(p, part.slice(middle, indexes.size()), rejections, depth + 1);
-    }
 
-    /**
-     * Writes a part under a savepoint; returns null when written, or the failure (rolled back to the savepoint)
-     * that makes it a candidate for splitting: poison, or a statement timeout that keeps recurring. Throws the rest.
-     */
-    private SQLException writePart(Part p, DecodedBatch part) throws SQLException {
-        Transaction transaction = p.transaction();
-        Transaction.Mark mark = transaction.mark();
-        try {
-            for (RecordOutcome outcome : transaction.write(part)) {
-                if (outcome.rowMissing()) {
-                    p.missing().add(outcome.index());
+            @Override
+            public boolean splits(SQLException e) {
+                FailureKind kind = policy.kindOf(e);
+                return kind == FailureKind.POISON
+                        || (kind == FailureKind.TRANSIENT
+                                && FailurePolicy.isTimeout(e)
+                                && p.attempt().splitsTimeouts());
+            }
+
+            @Override
+            public void written(DecodedBatch rows, List<RecordOutcome> outcomes) throws FatalWriteException {
+                for (RecordOutcome outcome : outcomes) {
+                    if (outcome.rowMissing()) {
+                        p.missing().add(outcome.index());
+                    }
                 }
+                stopIfDrift(p.trial().written(rows.rowIndexes()));
             }
-            transaction.release(mark);
-            return null;
-        } catch (SQLException e) {
-            FailureKind kind = policy.kindOf(e);
-            boolean split = kind == FailureKind.POISON
-                    || (kind == FailureKind.TRANSIENT
-                            && FailurePolicy.isTimeout(e)
-                            && p.attempt().splitsTimeouts());
-            if (!split) {
-                throw e;
+
+            @Override
+            public boolean again(SQLException failure, int attempt) throws InterruptedException {
+                boolean waits =
+                        policy.waitsForParent(failure) && p.attempt().awaitParent(policy, retries, attempt, listener);
+                if (waits) {
+                    retried++;
+                }
+                return waits;
             }
-            transaction.rollbackTo(mark);
-            return e;
-        }
+
+            @Override
+            public void splitting() {
+                listener.split();
+            }
+
+            @Override
+            public void refused(int index, SQLException failure, int depth) throws FatalWriteException {
+                Rejection rejection = sqlRejection(p.attempt().records().get(index), failure, depth + 1);
+                rejections.add(rejection);
+                stopIfDrift(p.trial().rejected(index, rejection));
+            }
+        });
     }
 
     /**
