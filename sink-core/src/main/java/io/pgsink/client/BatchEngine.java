@@ -1,5 +1,6 @@
 package io.pgsink.client;
 
+import io.pgsink.SinkListener;
 import io.pgsink.config.MissingRowPolicy;
 import io.pgsink.config.UnknownFieldPolicy;
 import io.pgsink.config.WriteMode;
@@ -23,6 +24,7 @@ import io.pgsink.schema.Column;
 import io.pgsink.schema.SchemaException;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,6 +49,7 @@ final class BatchEngine {
     private final CircuitBreaker breaker;
     private final FailureClassifier classifier = FailureClassifier.defaults();
     private final Map<TableKey, TargetTable> tables = new ConcurrentHashMap<>();
+    private final ClientEvents events;
 
     /** A table writer per table, SQL mode and key: each holds the statements of its mode. */
     private record TableKey(TableRef table, WriteMode mode, List<String> keys) {}
@@ -54,7 +57,8 @@ final class BatchEngine {
     /** What {@link #run} hands back: every operation's outcome and the transactions it took. */
     record Run(List<Outcome> outcomes, int attempts) {}
 
-    BatchEngine(DataSource dataSource, Settings settings, Sleeper sleeper, Clock clock) {
+    BatchEngine(DataSource dataSource, Settings settings, Sleeper sleeper, Clock clock, SinkListener listener) {
+        this.events = new ClientEvents(listener);
         this.dataSource = dataSource;
         this.settings = settings;
         this.retries =
@@ -102,6 +106,8 @@ final class BatchEngine {
     Run run(List<Op> ops, SessionLease sessions, boolean refuseInvalid) throws InterruptedException {
         long failingSince = -1;
         boolean unknown = false;
+        long batchId = events.started(ops);
+        long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             if (!breaker.allow()) {
                 throw new DatabaseUnavailableException(
@@ -115,14 +121,23 @@ final class BatchEngine {
                 Plan plan = plan(ops, refuseInvalid ? null : invalid);
                 List<Outcome> outcomes = write(plan, ops, invalid, sessions);
                 breaker.succeeded();
+                events.ended(batchId, outcomes, Duration.ofNanos(System.nanoTime() - started), true);
                 return new Run(outcomes, attempt);
             } catch (SQLException e) {
                 unknown = e instanceof CommitUnknownException;
                 if (classifier.kindOf(e) != FailureKind.TRANSIENT && !unknown) {
                     breaker.succeeded(); // the database answered: it is up, the batch is wrong
-                    return new Run(allFailed(ops, e), attempt);
+                    List<Outcome> failed = allFailed(ops, e);
+                    events.ended(batchId, failed, Duration.ofNanos(System.nanoTime() - started), false);
+                    return new Run(failed, attempt);
                 }
                 sessions.discard();
+                events.retrying(
+                        ops,
+                        attempt,
+                        retries.delay(attempt),
+                        FailureClassifier.sqlState(e),
+                        FailureDescription.of(e).message());
                 failingSince = failingSince < 0 ? retries.nowMillis() : failingSince;
                 if (!retries.awaitRetry(attempt, failingSince)) {
                     breaker.failed();

@@ -1,5 +1,7 @@
 package io.pgsink.client;
 
+import io.pgsink.SinkEvent;
+import io.pgsink.SinkListener;
 import io.pgsink.config.WriteMethod;
 import io.pgsink.error.Sleeper;
 import io.pgsink.pg.ConnectionPool;
@@ -105,6 +107,7 @@ public final class PgBatchClient implements AutoCloseable {
         private int poolSize = 8;
         private Duration acquireTimeout = Duration.ofSeconds(5);
         private Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
+        private SinkListener listener;
 
         private Builder(DataSource dataSource, String url, String user, String password) {
             this.dataSource = dataSource;
@@ -198,6 +201,16 @@ public final class PgBatchClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Receives each batch as the worker's events ({@link SinkEvent}: started, committed per table, rejected,
+         * retrying), under the route name {@code library}: the worker's Micrometer adapter ({@code
+         * io.pgsink.app.Metrics.listener(registry)} in sink-app) or an application's own listener.
+         */
+        public Builder listener(SinkListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
         Builder sleeper(Sleeper sleeper) {
             this.sleeper = sleeper;
             return this;
@@ -207,7 +220,7 @@ public final class PgBatchClient implements AutoCloseable {
             ConnectionPool pool =
                     url == null ? null : ConnectionPool.forClient(url, user, password, poolSize, acquireTimeout);
             DataSource source = pool == null ? dataSource : pool.dataSource();
-            BatchEngine engine = new BatchEngine(source, settings, sleeper, Clock.systemUTC());
+            BatchEngine engine = new BatchEngine(source, settings, sleeper, Clock.systemUTC(), listener);
             return new PgBatchClient(engine, pool, poolSize);
         }
 

@@ -3,6 +3,10 @@ package io.pgsink.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgsink.SinkEvent;
+import io.pgsink.SinkListener;
+import io.pgsink.app.Metrics;
 import io.pgsink.client.BatchResult;
 import io.pgsink.client.BatchSession;
 import io.pgsink.client.BatchSummary;
@@ -324,6 +328,53 @@ class LibraryIT {
         assertThat(futures.get(2_002).join().ok()).isTrue();
         assertThat(rows("SELECT count(*), min(id), max(status) FROM " + t + " WHERE status = 'v' || (total::int)"))
                 .containsExactly("499|1|v1999");
+    }
+
+    @Test
+    void batchesReachTheWorkersListenersAndMicrometerMetersUnderTheRouteLibrary() throws Exception {
+        String t = table("(id bigint PRIMARY KEY, total numeric(10,2), status text)");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<SinkEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SinkListener meters = Metrics.listener(registry);
+        try (PgBatchClient client = PgBatchClient.builder(services.jdbcUrl(), services.dbUser(), services.dbPassword())
+                .listener(event -> {
+                    events.add(event);
+                    meters.onEvent(event);
+                })
+                .build()) {
+            for (int round = 0; round < 2; round++) {
+                try (BatchResult result = client.batch()
+                        .insert(t, order(round * 10 + 1, "1.00", "a"))
+                        .insert(t, order(round * 10 + 2, "2.00", "b"))
+                        .insert(t, order(1, "1.00", "duplicate"))
+                        .execute()) {
+                    assertThat(result.summary().failed()).isEqualTo(1);
+                }
+            }
+        }
+        String table = "public." + t;
+        assertThat(events)
+                .filteredOn(e -> e instanceof SinkEvent.BatchCommitted)
+                .hasSize(2);
+        assertThat(events)
+                .filteredOn(e -> e instanceof SinkEvent.RecordsRejected)
+                .extracting(e -> ((SinkEvent.RecordsRejected) e).sqlState())
+                .containsExactly("23505", "23505");
+        assertThat(registry.get("pgsink.records.written")
+                        .tags("route", "library", "table", table)
+                        .counter()
+                        .count())
+                .isEqualTo(4);
+        assertThat(registry.get("pgsink.batches.committed")
+                        .tags("route", "library", "table", table)
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+        assertThat(registry.get("pgsink.records.dead.lettered")
+                        .tags("route", "library", "table", table, "kind", "poison", "sqlstate_class", "23")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
     }
 
     private static Map<String, Object> order(long id, String total, String status) {
