@@ -184,8 +184,8 @@ final class EtlExample {
                         + " FROM trips GROUP BY 1, 2 ORDER BY 1, 2");
         queries.printQuery(
                 c,
-                "SELECT id, started_at, duration_s, rider_type, fare_eur, extras FROM trips ORDER BY started_at"
-                        + " LIMIT 3");
+                "SELECT id, started_at AT TIME ZONE 'UTC' AS started_utc, duration_s, rider_type, fare_eur, extras"
+                        + " FROM trips ORDER BY started_at LIMIT 3");
         return report.summary(rows, deadLetters, stats);
     }
 }
