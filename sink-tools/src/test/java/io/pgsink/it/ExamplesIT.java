@@ -43,6 +43,50 @@ class ExamplesIT {
                 .contains("example data-sync OK");
     }
 
+    @Test
+    void etlLoadsEveryGoodLineAndAccountsForMalformedLinesAndRefusedRows() throws Exception {
+        String output = run(List.of("example", "etl"));
+
+        assertThat(output)
+                .contains("extract done: 3,008 data lines read, 3,003 published to etl.trips, 5 rejected as malformed")
+                .contains("malformed lines (rejected before publishing): 5\n"
+                        + "  line 102: expected 11 fields, found 3\n"
+                        + "  line 503: started_at is not a valid yyyy-MM-dd HH:mm:ss time\n"
+                        + "  line 904: trip_id is not a UUID\n"
+                        + "  line 1305: fare_eur is not a decimal number\n"
+                        + "  line 1706: extras is not a JSON object\n")
+                .contains("POISON, SQLSTATE 23514, constraint trips_ended_after_started")
+                .contains("POISON, SQLSTATE 23505, constraint trips_pkey")
+                .contains("POISON, SQLSTATE 23514, constraint trips_fare_not_negative")
+                .contains("  (3 dead letters)")
+                .contains("SELECT count(*) FROM trips;\n    3000")
+                // Typed on the way: an instant from a Berlin local time, a derived duration, exact decimals, jsonb.
+                .contains("    ad38973b-0078-3839-b543-c672c53b847a | 2026-05-01 04:09:14 | 316 | member | 0.00 |"
+                        + " {\"promo\": \"SPRING26\", \"helmet\": false}")
+                .contains(
+                        "summary: 3,008 data lines read, 5 rejected as malformed, 3,003 published, 3,000 rows in trips,"
+                                + " 3 dead letters")
+                .contains("check: every line accounted for")
+                .contains("example etl OK");
+    }
+
+    @Test
+    void migrationKilledMidwayResumesAndEndsWithMatchingTables() throws Exception {
+        String output = run(List.of("example", "migration", "--rows", "200000"));
+
+        assertThat(output)
+                .containsPattern("run 1 KILLED \\(SIGKILL\\) with [0-9,]+ rows in the target at that moment")
+                .contains("[run 2] source table orders exists: using it as it is")
+                .containsPattern("\\[run 2\\] publisher resumes after id [0-9,]+ \\(checkpoint table")
+                .containsPattern("\\[run 2\\]   source: 200,000 rows, checksum (-?[0-9]+)\n"
+                        + "\\[run 2\\]   target: 200,000 rows, checksum \\1\n")
+                .contains("[run 2]   dead-letter topic migration.orders.dlt holds 0 record(s)")
+                .contains("[run 2] check: MATCH")
+                .contains("run 2 exited with code 0")
+                .contains("example migration OK");
+        assertThat(output).doesNotContain("run 1 ended before the kill landed");
+    }
+
     private static String run(List<String> args) throws Exception {
         try (ChildJvm example = ChildJvm.startTools(List.of("-Xmx512m"), args, Map.of())) {
             int exit = example.waitFor(Duration.ofMinutes(3));

@@ -56,8 +56,29 @@ class ToolsMainTest {
 
     @Test
     void anUnknownExampleIsBadUsageNamingTheExamples() {
-        assertThat(run("example", "etl")).isEqualTo(Cli.EXIT_USAGE);
-        assertThat(String.join("\n", errLines())).contains("unknown example 'etl': choose one of audit-log, data-sync");
+        assertThat(run("example", "payroll")).isEqualTo(Cli.EXIT_USAGE);
+        assertThat(String.join("\n", errLines()))
+                .contains("unknown example 'payroll': choose one of audit-log, data-sync, etl, migration");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "migration --kafka k:9092",
+                "migration --kafka k:9092 --source jdbc:postgresql://s/a",
+                "etl --kafka k:9092 --source jdbc:postgresql://s/a --target jdbc:postgresql://t/b"
+            })
+    void migrationServersGoTogetherAndWithTheMigrationOnly(String args) {
+        assertThat(run(("example " + args).split(" "))).isEqualTo(Cli.EXIT_USAGE);
+        assertThat(String.join("\n", errLines()))
+                .contains("--kafka, --source and --target go together, with the migration example only");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--rows=999, --rows must be at least 1000", "--kill-at=100, --kill-at must be 0 to 99"})
+    void migrationOptionsOutOfRangeAreBadUsage(String option, String message) {
+        assertThat(run("example", "migration", option)).isEqualTo(Cli.EXIT_USAGE);
+        assertThat(String.join("\n", errLines())).contains(message);
     }
 
     @ParameterizedTest

@@ -46,7 +46,7 @@ final class WorkerJvm implements AutoCloseable {
     }
 
     /** {@code -jar pgsink-tools.jar} when running from the tools jar, the same classpath and main class otherwise. */
-    private static List<String> launcher() {
+    static List<String> launcher() {
         String classpath = System.getProperty("java.class.path");
         if (classpath.endsWith(".jar") && !classpath.contains(File.pathSeparator)) {
             return List.of("-jar", classpath);
