@@ -10,6 +10,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * so that the worker keeps no progress in the database and a SIGKILL mid-stream makes the restarted worker write
  * again records it had already written. The coordinates key alone must make that idempotent: exactly N rows, no
  * (topic, partition, offset) twice, the payloads exactly those produced, and nothing dead-lettered: a replayed
- * record is skipped by ON CONFLICT on its coordinates, not rejected as a duplicate key (23505).
+ * record is skipped by ON CONFLICT on its coordinates, not rejected as a duplicate key (23505). The group is then
+ * rewound to the start, so that every record is written a second time whatever the kill's timing was.
  */
 class CoordinatesKeyIT {
 
@@ -53,6 +56,25 @@ class CoordinatesKeyIT {
                     .until(
                             () -> f.committedTotal() == RECORDS,
                             done -> done || !restarted.process().isAlive());
+            assertThat(f.committedTotal()).as(worker.output()).isEqualTo(RECORDS);
+            worker.terminate();
+            assertThat(worker.waitFor(Duration.ofSeconds(60)))
+                    .as(worker.output())
+                    .isEqualTo(143);
+
+            // How much the kill made the worker write again depends on timing (it may be nothing): rewind the
+            // group to the start, so that every record is written again for certain, each onto its own row.
+            Map<TopicPartition, OffsetAndMetadata> start = Map.of(
+                    new TopicPartition(f.topic, 0), new OffsetAndMetadata(0),
+                    new TopicPartition(f.topic, 1), new OffsetAndMetadata(0));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> f.setKafkaOffsets(start));
+            worker = start(f);
+            ChildJvm replaying = worker;
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(
+                            () -> f.committedTotal() == RECORDS,
+                            done -> done || !replaying.process().isAlive());
             assertThat(f.committedTotal()).as(worker.output()).isEqualTo(RECORDS);
         } finally {
             worker.close();
