@@ -35,6 +35,11 @@ public final class RetryPolicy {
     }
 
     /** Waits the delay before retry number {@code attempt}, but no longer than {@code atMost}, whatever the budget. */
+    /** Waits {@code delay}, whatever the budget. */
+    public void pause(Duration delay) throws InterruptedException {
+        sleeper.sleep(delay);
+    }
+
     public void pause(int attempt, Duration atMost) throws InterruptedException {
         Duration delay = delay(attempt);
         sleeper.sleep(delay.compareTo(atMost) < 0 ? delay : atMost);
@@ -47,10 +52,20 @@ public final class RetryPolicy {
      * @throws InterruptedException when the worker is shutting down
      */
     public boolean awaitRetry(int attempt, long failingSinceMillis) throws InterruptedException {
+        return awaitRetry(failingSinceMillis, delay(attempt));
+    }
+
+    /** {@link #awaitRetry(int, long)} with a delay drawn beforehand ({@link #delay}), e.g. to report it first. */
+    public boolean awaitRetry(long failingSinceMillis, Duration delay) throws InterruptedException {
         if (!budget.isZero() && clock.millis() - failingSinceMillis >= budget.toMillis()) {
             return false;
         }
-        sleeper.sleep(delay(attempt));
+        sleeper.sleep(delay);
         return true;
+    }
+
+    /** Whether the budget still allows a retry, for a failure run that began at {@code failingSinceMillis}. */
+    public boolean withinBudget(long failingSinceMillis) {
+        return budget.isZero() || clock.millis() - failingSinceMillis < budget.toMillis();
     }
 }

@@ -54,15 +54,15 @@ final class LaneReports implements WriteListener {
 
     @Override
     public void retrying(String why) {
-        retrying(0, null, why);
+        retrying(0, Duration.ZERO, null, why);
     }
 
     @Override
-    public void retrying(int attempt, String sqlState, String why) {
+    public void retrying(int attempt, Duration backoff, String sqlState, String why) {
         counters.retries.incrementAndGet();
         health.retrying(why);
         if (events.any()) {
-            events.onEvent(new SinkEvent.Retrying(route, table, attempt, Duration.ZERO, sqlState, why));
+            events.onEvent(new SinkEvent.Retrying(route, table, attempt, backoff, sqlState, why));
         }
     }
 

@@ -89,12 +89,15 @@ final class BatchAttempt {
         if (left <= 0) {
             return false;
         }
+        Duration wait = retries.delay(attempt);
+        wait = wait.compareTo(Duration.ofMillis(left)) < 0 ? wait : Duration.ofMillis(left);
         listener.retrying(
                 attempt,
+                wait,
                 "23503",
                 "a record's foreign key has no parent row yet (SQLSTATE 23503); waiting up to "
                         + policy.foreignKeyRetry().toMillis() + " ms for it before dead-lettering the record");
-        retries.pause(attempt, Duration.ofMillis(left));
+        retries.pause(wait);
         return true;
     }
 

@@ -21,6 +21,7 @@ import io.pgsink.pg.Session;
 import io.pgsink.pg.TargetTable;
 import io.pgsink.pg.Transaction;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -468,8 +469,10 @@ public final class BatchWriter implements AutoCloseable {
         String state = description.sqlState();
         discardSession(state != null && (state.equals("25006") || state.startsWith("08")));
         retried++;
+        Duration backoff = retries.withinBudget(failingSince) ? retries.delay(attempt) : Duration.ZERO;
         listener.retrying(
                 attempt,
+                backoff,
                 state,
                 "database write failing transiently (attempt " + attempt + "): " + description.message()
                         + (description.sqlState() == null ? "" : " (SQLSTATE " + description.sqlState() + ")"));
@@ -487,7 +490,7 @@ public final class BatchWriter implements AutoCloseable {
                     description.sqlState(),
                     description.message());
         }
-        if (!retries.awaitRetry(attempt, failingSince)) {
+        if (!retries.awaitRetry(failingSince, backoff)) {
             throw new FatalWriteException(
                     "the database kept failing past write.retry.budget.ms (" + attempt
                             + " attempts, last: " + description.message()

@@ -4,6 +4,7 @@ import io.pgsink.batch.Batch;
 import io.pgsink.deadletter.Rejection;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TraceParent;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -22,10 +23,11 @@ public interface WriteListener {
     default void retrying(String why) {}
 
     /**
-     * A transient failure is being retried, with what an event needs: the attempt and the SQLSTATE (null when
-     * there is none). Calls {@link #retrying(String)} unless overridden.
+     * A transient failure is being retried, with what an event needs: the attempt, the wait before it (zero when
+     * the budget is spent and the writer gives up instead) and the SQLSTATE (null when there is none). Calls {@link
+     * #retrying(String)} unless overridden.
      */
-    default void retrying(int attempt, String sqlState, String why) {
+    default void retrying(int attempt, Duration backoff, String sqlState, String why) {
         retrying(why);
     }
 

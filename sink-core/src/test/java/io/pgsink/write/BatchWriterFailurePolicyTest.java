@@ -47,6 +47,8 @@ class BatchWriterFailurePolicyTest {
     private final List<Rejection> deadLettered = new CopyOnWriteArrayList<>();
     private final ManualClock clock = new ManualClock();
     private final List<String> retrying = new CopyOnWriteArrayList<>();
+    private final List<Duration> backoffs = new CopyOnWriteArrayList<>();
+    private final List<Duration> slept = new CopyOnWriteArrayList<>();
     private final AtomicInteger written = new AtomicInteger();
     private final AtomicInteger splits = new AtomicInteger();
 
@@ -76,7 +78,8 @@ class BatchWriterFailurePolicyTest {
                     }
 
                     @Override
-                    public void retrying(String why) {
+                    public void retrying(int attempt, Duration backoff, String sqlState, String why) {
+                        backoffs.add(backoff);
                         retrying.add(why);
                     }
 
@@ -96,7 +99,10 @@ class BatchWriterFailurePolicyTest {
 
     /** A sleeper that moves the manual clock instead of waiting. */
     private Sleeper advancing() {
-        return clock::advance;
+        return d -> {
+            slept.add(d);
+            clock.advance(d);
+        };
     }
 
     private static Batch batch(List<String> values) {
@@ -218,6 +224,9 @@ class BatchWriterFailurePolicyTest {
             assertThat(r.sqlState()).isEqualTo("57014");
         });
         assertThat(retrying).isNotEmpty().allSatisfy(why -> assertThat(why).contains("57014"));
+        // Each retry reports the wait it is about to take, and takes exactly that.
+        assertThat(backoffs).isNotEmpty().allSatisfy(b -> assertThat(b).isPositive());
+        assertThat(slept).isEqualTo(backoffs);
     }
 
     @Test
