@@ -117,7 +117,8 @@ final class LaneReports implements WriteListener {
     }
 
     @Override
-    public void batchCommitted(long batchId, List<SinkRecord> records, int written, int deadLettered, long txid) {
+    public void batchCommitted(
+            long batchId, List<SinkRecord> records, int written, int deadLettered, int skipped, long txid) {
         Instant now = Instant.now();
         counters.lastCommit.set(now);
         if (!events.any()) {
@@ -136,7 +137,7 @@ final class LaneReports implements WriteListener {
                 ranges(records),
                 written,
                 deadLettered,
-                0,
+                skipped,
                 bytes,
                 Duration.ofNanos(System.nanoTime() - startedNanos),
                 txid,

@@ -189,6 +189,13 @@ final class BatchAttempt {
                 .count();
     }
 
+    /** Records of owned partitions that the route's rules skip (counted among {@link #written}). */
+    int skipped() {
+        return (int) decoded.skipped().stream()
+                .filter(i -> !gone.contains(records.get(i).partitionRef()))
+                .count();
+    }
+
     int written() {
         return size() - deadLettered();
     }

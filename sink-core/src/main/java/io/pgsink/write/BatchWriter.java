@@ -234,9 +234,17 @@ public final class BatchWriter implements AutoCloseable {
                 retryLater(e, failures, failingSince);
             }
         }
-        listener.handled(attempt.written(), attempt.deadLettered());
+        // Skipped records (a tombstone where deletes are off) are handled, their offsets committed, but not written.
+        listener.handled(attempt.written() - attempt.skipped(), attempt.deadLettered());
         if (committed) {
-            listener.batchCommitted(batchId, attempt.ownedRecords(), attempt.written(), attempt.deadLettered(), txid);
+            int skipped = attempt.skipped();
+            listener.batchCommitted(
+                    batchId,
+                    attempt.ownedRecords(),
+                    attempt.written() - skipped,
+                    attempt.deadLettered(),
+                    skipped,
+                    txid);
         }
         return new Written(retried - retriesBefore, attempt.moved());
     }
@@ -296,7 +304,7 @@ public final class BatchWriter implements AutoCloseable {
                         context.route(),
                         table.name(),
                         OffsetRanges.json(OffsetRanges.of(records)),
-                        attempt.written(),
+                        attempt.written() - attempt.skipped(),
                         attempt.deadLettered(),
                         bytes,
                         batchStart));

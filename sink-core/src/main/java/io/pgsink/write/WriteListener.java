@@ -42,11 +42,13 @@ public interface WriteListener {
 
     /**
      * Batch {@code batchId}'s transaction committed: of {@code records} (those of partitions still owned),
-     * {@code written} are in the table and {@code deadLettered} in the dead-letter topic.
+     * {@code written} are in the table, {@code deadLettered} in the dead-letter topic, and {@code skipped} asked
+     * nothing of the table by the route's rules (a tombstone where deletes are off).
      *
      * @param txid the transaction id (from the audit row), or -1 when not asked for
      */
-    default void batchCommitted(long batchId, List<SinkRecord> records, int written, int deadLettered, long txid) {}
+    default void batchCommitted(
+            long batchId, List<SinkRecord> records, int written, int deadLettered, int skipped, long txid) {}
 
     /** A write succeeded (after retries, the failure has cleared). */
     default void succeeded() {}

@@ -58,7 +58,7 @@ class BatchWriterAuditTest {
         WriteListener listener = new WriteListener() {
             @Override
             public void batchCommitted(
-                    long batchId, List<SinkRecord> records, int written, int deadLettered, long txid) {
+                    long batchId, List<SinkRecord> records, int written, int deadLettered, int skipped, long txid) {
                 committedTxids.add(txid);
             }
         };

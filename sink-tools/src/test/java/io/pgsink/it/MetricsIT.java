@@ -33,6 +33,8 @@ class MetricsIT {
     /** Records whose account is null: the table refuses them (23502), so they are dead-lettered. */
     private static final int BAD = 7;
 
+    private static final int TOMBSTONES = 3;
+
     @Test
     void metricsAndHealthFollowARunThroughADatabaseOutage() throws Exception {
         SinkFixture f = new SinkFixture("metrics", 2);
@@ -45,12 +47,15 @@ class MetricsIT {
         }
         f.produce(0, 1_000, id -> 1);
         f.produceValues(1_000, 1_000 + BAD, id -> "{\"id\":" + id + ",\"account\":null}");
+        f.produceValues(1_500, 1_500 + TOMBSTONES, id -> null); // skipped: deletes are off
         int port = freePort();
         String http = "http://localhost:" + port;
 
         try (ChildJvm worker = f.childWorker(
                 "postgres.url", url, "http.port", Integer.toString(port), "audit.table", "pgsink_audit")) {
-            await().ignoreExceptions().atMost(Duration.ofMinutes(2)).until(() -> f.committedTotal() == 1_000 + BAD);
+            await().ignoreExceptions()
+                    .atMost(Duration.ofMinutes(2))
+                    .until(() -> f.committedTotal() == 1_000 + BAD + TOMBSTONES);
             await().ignoreExceptions()
                     .atMost(Duration.ofSeconds(20))
                     .until(() -> status(http + "/health/ready") == 200);
@@ -84,7 +89,9 @@ class MetricsIT {
             assertThat(status(http + "/health/ready")).isEqualTo(503);
 
             f.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
-            await().ignoreExceptions().atMost(Duration.ofMinutes(1)).until(() -> f.committedTotal() == 4_000 + BAD);
+            await().ignoreExceptions()
+                    .atMost(Duration.ofMinutes(1))
+                    .until(() -> f.committedTotal() == 4_000 + BAD + TOMBSTONES);
             await().ignoreExceptions()
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> status(http + "/health/ready") == 200);
@@ -99,8 +106,9 @@ class MetricsIT {
             assertThat(end.sum("pgsink_batch_records_count")).isEqualTo(batches);
             assertThat(end.sum("pgsink_batch_bytes_count")).isEqualTo(batches);
             assertThat(end.sum("pgsink_end_to_end_latency_seconds_count")).isEqualTo(batches);
-            assertThat(end.sum("pgsink_batch_records_sum")).isEqualTo(4_000 + BAD);
+            assertThat(end.sum("pgsink_batch_records_sum")).isEqualTo(4_000 + BAD + TOMBSTONES);
             assertThat(end.sum("pgsink_records_written_total")).isEqualTo(4_000);
+            assertThat(end.sum("pgsink_records_skipped_total")).isEqualTo(TOMBSTONES);
             assertThat(end.sum("pgsink_records_dead_lettered_total"))
                     .isEqualTo(BAD)
                     .isEqualTo(f.deadLetterCount());

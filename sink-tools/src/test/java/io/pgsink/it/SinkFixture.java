@@ -112,13 +112,15 @@ final class SinkFixture {
         produceValues(from, to, id -> event(id, version.apply((int) id)));
     }
 
+    /** Produces {@code value(id)} keyed by id; a null value is a tombstone. */
     void produceValues(long from, long to, LongFunction<String> value) {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (long id = from; id < to; id++) {
+                String v = value.apply(id);
                 producer.send(new ProducerRecord<>(
                         topic,
                         ("k" + id).getBytes(StandardCharsets.UTF_8),
-                        value.apply(id).getBytes(StandardCharsets.UTF_8)));
+                        v == null ? null : v.getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }
