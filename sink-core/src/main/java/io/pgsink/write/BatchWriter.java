@@ -279,7 +279,7 @@ public final class BatchWriter implements AutoCloseable {
             attempt.checkOwned();
             long id = audit(transaction, attempt);
             transaction.commit();
-            txid = id;
+            txid = id >= 0 ? id : transaction.ref().id(); // the same txid_current(), taken when the batch began
             drift = afterBatch;
             missingRows().committed(missingRecords, listener);
         }

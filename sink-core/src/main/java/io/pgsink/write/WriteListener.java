@@ -45,7 +45,8 @@ public interface WriteListener {
      * {@code written} are in the table, {@code deadLettered} in the dead-letter topic, and {@code skipped} asked
      * nothing of the table by the route's rules (a tombstone where deletes are off).
      *
-     * @param txid the transaction id (from the audit row), or -1 when not asked for
+     * @param txid the transaction id ({@code txid_current()}), or -1 when not known (a COMMIT resolved after it went
+     *     unanswered)
      */
     default void batchCommitted(
             long batchId, List<SinkRecord> records, int written, int deadLettered, int skipped, long txid) {}
