@@ -1,8 +1,11 @@
 package io.pgsink.tools.bench;
 
+import com.sun.management.GarbageCollectorMXBean;
+import com.sun.management.GcInfo;
 import io.pgsink.config.WriteMethod;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,8 +39,10 @@ final class LibraryRun {
      *
      * @param rows rows written and counted (made only, for {@link #MAKE_ROWS})
      * @param peakHeapBytes the most heap in use in this JVM while it ran, sampled every 10 ms, garbage included
+     * @param maxHeapAfterGcBytes the most heap in use right after a collection while it ran (0: none ran)
      */
-    record Result(String name, String description, long rows, double seconds, long peakHeapBytes) {
+    record Result(
+            String name, String description, long rows, double seconds, long peakHeapBytes, long maxHeapAfterGcBytes) {
         double rowsPerSecond() {
             return rows / seconds;
         }
@@ -129,14 +134,26 @@ final class LibraryRun {
             variant.load().write(variant.rows());
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info("library: {} rows/s", Math.round(variant.rows() / seconds));
-            return new Result(variant.name(), variant.description(), variant.rows(), seconds, heap.peak());
+            return new Result(
+                    variant.name(), variant.description(), variant.rows(), seconds, heap.peak(), heap.afterGc());
         }
     }
 
-    /** The most heap in use while it runs, sampled on a daemon thread. */
+    /**
+     * The most heap in use while it runs, and the most left in use right after a collection (an upper bound of the
+     * live set), sampled on a daemon thread.
+     */
     private static final class HeapPeak implements AutoCloseable {
         private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        private final List<GarbageCollectorMXBean> collectors =
+                ManagementFactory.getPlatformMXBeans(GarbageCollectorMXBean.class);
         private final AtomicLong peak = new AtomicLong();
+        private final AtomicLong afterGc = new AtomicLong();
+        /** Collections before the variant started (the explicit one included) do not count. */
+        private final long[] countsAtStart = collectors.stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount)
+                .toArray();
+
         private final Thread sampler = new Thread(this::sample, "bench-heap-sampler");
 
         static HeapPeak start() {
@@ -148,7 +165,7 @@ final class LibraryRun {
 
         private void sample() {
             while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                peak();
                 try {
                     Thread.sleep(10);
                 } catch (InterruptedException e) {
@@ -158,7 +175,20 @@ final class LibraryRun {
         }
 
         long peak() {
+            for (int i = 0; i < collectors.size(); i++) {
+                GcInfo last = collectors.get(i).getLastGcInfo();
+                if (last != null && last.getId() > countsAtStart[i]) {
+                    long used = last.getMemoryUsageAfterGc().values().stream()
+                            .mapToLong(MemoryUsage::getUsed)
+                            .sum();
+                    afterGc.accumulateAndGet(used, Math::max);
+                }
+            }
             return peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+        }
+
+        long afterGc() {
+            return afterGc.get();
         }
 
         @Override

@@ -21,7 +21,7 @@ final class ReportJson {
                         .put("partitions", r.options().partitions())
                         .put("rate", r.options().rate())
                         .put("rowByRowSample", r.options().rowByRowSample())
-                        .put("writeMode", "upsert")
+                        .put("writeMode", r.options().library() ? "insert" : "upsert")
                         .put("workerXmx", BenchOptions.WORKER_XMX)
                         .put("latencySeconds", BenchOptions.LATENCY_SECONDS));
         root.set("machine", JSON.valueToTree(r.machine()));
@@ -67,7 +67,8 @@ final class ReportJson {
                 .put("rowsPerSecond", x.rowsPerSecond())
                 .put("vsJdbcLoop", r.libraryVs(x, LibraryRun.BASELINE))
                 .put("vsJdbcLoopAutocommit", r.libraryVs(x, LibraryRun.AUTOCOMMIT))
-                .put("peakHeapBytes", x.peakHeapBytes());
+                .put("peakHeapBytes", x.peakHeapBytes())
+                .put("maxHeapAfterGcBytes", x.maxHeapAfterGcBytes());
     }
 
     private static ObjectNode latency(LatencyRun.Latency l) {
