@@ -22,6 +22,7 @@ import io.pgsink.pg.TargetTable;
 import io.pgsink.pg.Transaction;
 import io.pgsink.schema.Column;
 import io.pgsink.schema.SchemaException;
+import io.pgsink.schema.TableSchema;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -156,10 +157,13 @@ final class BatchEngine {
     Plan plan(List<Op> ops, Map<Integer, Outcome> invalid) throws SQLException {
         List<Plan.Item> items = new ArrayList<>(ops.size());
         List<String> problems = new ArrayList<>();
+        // A table's sorted key columns once per schema seen in this plan, not a stream and a sort per row; keyed by
+        // the schema, so a schema read again by another batch meanwhile is looked up afresh, as before.
+        Map<TableSchema, List<Column>> keyColumns = new HashMap<>();
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
             try {
-                items.add(item(i, op));
+                items.add(item(i, op, keyColumns));
             } catch (SchemaException | DecodeException | IllegalArgumentException e) {
                 String problem = op.describe(i) + ": " + e.getMessage();
                 if (invalid == null) {
@@ -178,7 +182,8 @@ final class BatchEngine {
         return new Plan(items);
     }
 
-    private Plan.Item item(int index, Op op) throws SQLException, SchemaException, DecodeException {
+    private Plan.Item item(int index, Op op, Map<TableSchema, List<Column>> keyColumns)
+            throws SQLException, SchemaException, DecodeException {
         if (op.kind() == OperationKind.SQL) {
             return new Plan.Item(index, op, null, null, null);
         }
@@ -199,18 +204,25 @@ final class BatchEngine {
         }
         Operation operation = op.kind() == OperationKind.DELETE ? Operation.DELETE : Operation.WRITE;
         Row row = target.row(index, JsonValues.object(columns), operation);
-        return new Plan.Item(index, op, target, row, conflictKey(op.table(), target, row));
+        List<Column> keys = keyColumns.computeIfAbsent(target.schema(), schema -> sortedKeyColumns(target, schema));
+        return new Plan.Item(index, op, target, row, conflictKey(op.table(), keys, row));
+    }
+
+    /** The table's key columns in name order. */
+    private static List<Column> sortedKeyColumns(TargetTable target, TableSchema schema) {
+        return target.keyColumnNames().stream()
+                .sorted()
+                .map(name -> schema.column(name).orElseThrow())
+                .toList();
     }
 
     /** The table and the row's key values, or null when the row has no complete key (a serial id left out). */
-    private static String conflictKey(TableRef table, TargetTable target, Row row) {
-        List<String> names = target.keyColumnNames().stream().sorted().toList();
-        if (names.isEmpty()) {
+    private static String conflictKey(TableRef table, List<Column> keys, Row row) {
+        if (keys.isEmpty()) {
             return null;
         }
         StringBuilder key = new StringBuilder(table.toString());
-        for (String name : names) {
-            Column column = target.schema().column(name).orElseThrow();
+        for (Column column : keys) {
             String value = row.values()[column.index()];
             if (value == null) {
                 return null;

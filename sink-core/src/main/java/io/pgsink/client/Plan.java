@@ -96,11 +96,14 @@ final class Plan {
     /** Tables the batch addresses by more than one key (or by a key and without one): applied in strict order. */
     private static Set<Object> strictTables(List<Item> items) {
         Map<Object, Set<List<String>>> keys = new HashMap<>();
+        Map<TargetTable, List<String>> sortedKeys = new HashMap<>(); // once per table writer, not per row
         for (Item item : items) {
             if (item.target() != null) {
                 List<String> key = item.conflictKey() == null
                         ? List.of()
-                        : item.target().keyColumnNames().stream().sorted().toList();
+                        : sortedKeys.computeIfAbsent(
+                                item.target(),
+                                t -> t.keyColumnNames().stream().sorted().toList());
                 keys.computeIfAbsent(item.op().table(), t -> new HashSet<>()).add(key);
             }
         }

@@ -105,7 +105,7 @@ class ToolsMainTest {
                 "demo --records       | --records",
                 "bench --partitions 0 | --partitions must be between 1 and 256",
                 "bench --records 10   | --records must be between 1000 and 50000000",
-                "bench --only speed   | --only takes throughput or latency",
+                "bench --only speed   | --only takes throughput, latency or library",
                 "bench --rate fast    | --rate needs a whole number, not fast"
             })
     void badValuesAreUsageErrorsBeforeAnythingStarts(String args, String message) {

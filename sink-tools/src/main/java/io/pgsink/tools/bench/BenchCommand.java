@@ -13,9 +13,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench [--records N] [--partitions P] [--rate R] [--only throughput|latency] [--json]}: measures pgsink
- * against a COPY ceiling and a row-by-row baseline on embedded Kafka and a durable embedded PostgreSQL, and prints
- * one report on stdout (progress goes to the log, on stderr).
+ * {@code bench [--records N] [--partitions P] [--rate R] [--only throughput|latency|library] [--json]}: measures
+ * pgsink against a COPY ceiling and a row-by-row baseline on embedded Kafka and a durable embedded PostgreSQL, and
+ * prints one report on stdout (progress goes to the log, on stderr). {@code --only library} measures the library
+ * API against plain JDBC instead, on the embedded PostgreSQL alone; the default run leaves it out.
  */
 @Command(
         name = "bench",
@@ -78,13 +79,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--only",
-            paramLabel = "throughput|latency",
+            paramLabel = "throughput|latency|library",
             arity = "0..1",
             fallbackValue = "",
-            description = "run only the throughput or only the latency measurements")
+            description = "run only the throughput or only the latency measurements, or the library API against"
+                    + " plain JDBC (not part of the default run)")
     private void only(String value) {
-        if (!value.equals("throughput") && !value.equals("latency")) {
-            throw new ParameterException(spec.commandLine(), "--only takes throughput or latency");
+        if (!List.of("throughput", "latency", "library").contains(value)) {
+            throw new ParameterException(spec.commandLine(), "--only takes throughput, latency or library");
         }
         only = value;
     }
@@ -130,7 +132,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchOptions options() {
-        return new BenchOptions(records, partitions, rate, json, !"latency".equals(only), !"throughput".equals(only));
+        return new BenchOptions(
+                records,
+                partitions,
+                rate,
+                json,
+                only == null || only.equals("throughput"),
+                only == null || only.equals("latency"),
+                "library".equals(only));
     }
 
     /**

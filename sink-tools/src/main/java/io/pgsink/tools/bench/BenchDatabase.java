@@ -104,7 +104,7 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    private void execute(String... statements) throws SQLException {
+    void execute(String... statements) throws SQLException {
         try (Connection c = connect();
                 Statement st = c.createStatement()) {
             for (String sql : statements) {

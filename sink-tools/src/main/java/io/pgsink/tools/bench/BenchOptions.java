@@ -10,8 +10,10 @@ package io.pgsink.tools.bench;
  * @param json print one JSON object instead of the table
  * @param throughput run the throughput measurements (ceiling, baseline, pipelines)
  * @param latency run the latency measurements
+ * @param library run the library API measurements (issue 13) instead: {@code --only library}
  */
-record BenchOptions(int records, int partitions, int rate, boolean json, boolean throughput, boolean latency) {
+record BenchOptions(
+        int records, int partitions, int rate, boolean json, boolean throughput, boolean latency, boolean library) {
 
     static final int DEFAULT_RECORDS = 1_000_000;
     static final int DEFAULT_PARTITIONS = 8;
@@ -26,6 +28,11 @@ record BenchOptions(int records, int partitions, int rate, boolean json, boolean
         require(records >= 1_000 && records <= 50_000_000, "--records must be between 1000 and 50000000");
         require(partitions >= 1 && partitions <= 256, "--partitions must be between 1 and 256");
         require(rate >= 100 && rate <= 1_000_000, "--rate must be between 100 and 1000000");
+    }
+
+    /** Whether any measurement needs Kafka: the library measurements do not. */
+    boolean kafka() {
+        return throughput || latency;
     }
 
     int rowByRowSample() {

@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param upsertCeiling for reference: the same rows upserted the way pgsink's COPY path does, from memory
  * @param pipeline the worker measurements on the backlog, in the order they ran
+ * @param library the library API against plain JDBC, in the order they ran (empty unless asked for)
  * @param seconds the whole run, start-up of the embedded servers included
  */
 record BenchReport(
@@ -17,6 +18,7 @@ record BenchReport(
         Measurement rowByRow,
         List<Measurement> pipeline,
         List<LatencyRun.Latency> latency,
+        List<LibraryRun.Result> library,
         double seconds) {
 
     /**
@@ -24,8 +26,16 @@ record BenchReport(
      *
      * @param loadAverageAtStart the one-minute load average before the bench started its servers: other work on
      *     the machine, which the figures share the cores with
+     * @param benchMaxHeapBytes the bench JVM's own maximum heap, in which the library measurements run
      */
-    record Machine(int cpus, long memoryBytes, String java, String postgres, String kafka, double loadAverageAtStart) {}
+    record Machine(
+            int cpus,
+            long memoryBytes,
+            String java,
+            String postgres,
+            String kafka,
+            long benchMaxHeapBytes,
+            double loadAverageAtStart) {}
 
     double vsCopy(Measurement m) {
         return m.rowsPerSecond() / copyCeiling.rowsPerSecond();
@@ -33,5 +43,14 @@ record BenchReport(
 
     double vsRowByRow(Measurement m) {
         return m.rowsPerSecond() / rowByRow.rowsPerSecond();
+    }
+
+    /** A library variant's rate over the named one's (the plain JDBC loop, or the autocommitted one). */
+    double libraryVs(LibraryRun.Result r, String baseline) {
+        return library.stream()
+                .filter(b -> b.name().equals(baseline))
+                .findFirst()
+                .map(b -> r.rowsPerSecond() / b.rowsPerSecond())
+                .orElse(Double.NaN);
     }
 }

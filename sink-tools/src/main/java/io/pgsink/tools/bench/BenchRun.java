@@ -29,9 +29,9 @@ final class BenchRun {
     BenchReport run() throws Exception {
         long start = System.nanoTime();
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        LOG.info("starting embedded PostgreSQL (durable) and Kafka");
+        LOG.info("starting embedded PostgreSQL (durable){}", options.kafka() ? " and Kafka" : "");
         try (BenchDatabase database = BenchDatabase.start();
-                BenchKafka kafka = BenchKafka.start()) {
+                BenchKafka kafka = options.kafka() ? BenchKafka.start() : null) {
             Measurement copy = null;
             Measurement upsert = null;
             Measurement rowByRow = null;
@@ -51,6 +51,8 @@ final class BenchRun {
                     latency.add(new LatencyRun(database, kafka, options).measure(lanes));
                 }
             }
+            List<LibraryRun.Result> library =
+                    options.library() ? new LibraryRun(database, options).measure() : List.of();
             return new BenchReport(
                     options,
                     machine(database, load),
@@ -59,6 +61,7 @@ final class BenchRun {
                     rowByRow,
                     pipeline,
                     latency,
+                    library,
                     (System.nanoTime() - start) / 1e9);
         }
     }
@@ -129,6 +132,7 @@ final class BenchRun {
                 System.getProperty("java.version"),
                 database.version(),
                 AppInfoParser.getVersion(),
+                Runtime.getRuntime().maxMemory(),
                 load);
     }
 }

@@ -21,7 +21,7 @@ final class ReportJson {
                         .put("partitions", r.options().partitions())
                         .put("rate", r.options().rate())
                         .put("rowByRowSample", r.options().rowByRowSample())
-                        .put("writeMode", "upsert")
+                        .put("writeMode", r.options().library() ? "insert" : "upsert")
                         .put("workerXmx", BenchOptions.WORKER_XMX)
                         .put("latencySeconds", BenchOptions.LATENCY_SECONDS));
         root.set("machine", JSON.valueToTree(r.machine()));
@@ -34,6 +34,10 @@ final class ReportJson {
         r.pipeline().forEach(m -> pipeline.set(m.name(), throughput(r, m)));
         ArrayNode latency = root.putArray("latency");
         r.latency().forEach(l -> latency.add(latency(l)));
+        if (r.options().library()) {
+            ObjectNode library = root.putObject("library");
+            r.library().forEach(x -> library.set(x.name(), library(r, x)));
+        }
         root.put("seconds", r.seconds());
         return JSON.writeValueAsString(root);
     }
@@ -53,6 +57,18 @@ final class ReportJson {
                     worker(m.worker()).put("meanBatchRecords", m.worker().meanBatch(m.rows())));
         }
         return node;
+    }
+
+    private static ObjectNode library(BenchReport r, LibraryRun.Result x) {
+        return JSON.createObjectNode()
+                .put("description", x.description())
+                .put("rows", x.rows())
+                .put("seconds", x.seconds())
+                .put("rowsPerSecond", x.rowsPerSecond())
+                .put("vsJdbcLoop", r.libraryVs(x, LibraryRun.BASELINE))
+                .put("vsJdbcLoopAutocommit", r.libraryVs(x, LibraryRun.AUTOCOMMIT))
+                .put("peakHeapBytes", x.peakHeapBytes())
+                .put("maxHeapAfterGcBytes", x.maxHeapAfterGcBytes());
     }
 
     private static ObjectNode latency(LatencyRun.Latency l) {

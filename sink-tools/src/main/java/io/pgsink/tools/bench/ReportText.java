@@ -21,9 +21,25 @@ final class ReportText {
             "are the following ones; \"p99 all\" includes the cold start. \"late max\" is how late the producer thread",
             "sent at worst.");
 
+    private static final String LIBRARY_ROW = "%-62s %10s %9s %8s %9s %10s %9s%n";
+    private static final String LIBRARY_NOTES = String.join(
+            "\n",
+            "Library API against plain JDBC, one after the other in the bench JVM (max heap MAXHEAP), on a table of",
+            "bigint key, text, numeric, timestamptz, jsonb and uuid columns, emptied and checkpointed before each; every",
+            "variant's rows were counted afterwards. Each variant makes its rows (typed values, the jsonb payload a map)",
+            "as it goes: the first row is that cost alone. \"x loop\" is over the JDBC loop committing every 1,000;",
+            "\"x autocommit\" over the autocommitted loop, which ran on a sample only: its rate is the sample's, and",
+            "1,000,000 rows would take about 1,000,000 / that rate. \"peak heap\" is the bench JVM's heap in use, sampled",
+            "every 10 ms, garbage included; \"after GC\" the most in use right after a collection during the variant (an",
+            "upper bound of what it kept live).");
+
     private ReportText() {}
 
     static void print(BenchReport r, PrintStream out) {
+        if (r.options().library()) {
+            library(r, out);
+            return;
+        }
         BenchReport.Machine m = r.machine();
         out.printf(
                 "pgsink bench: %,d records, %d partitions, upsert; PostgreSQL %s (fsync on) and Kafka %s"
@@ -76,6 +92,39 @@ final class ReportText {
                     worker ? mib(w.peakHeapBytes()) : "",
                     worker ? mib(w.maxHeapAfterGcBytes()) : "");
         }
+    }
+
+    private static void library(BenchReport r, PrintStream out) {
+        BenchReport.Machine m = r.machine();
+        out.printf(
+                "pgsink bench --only library: %,d rows per variant; PostgreSQL %s (fsync on) embedded, same box%n",
+                r.options().records(), m.postgres());
+        out.printf(
+                "machine: %d CPUs, %.0f GiB, Java %s, load average %.1f at start%n%n",
+                m.cpus(), m.memoryBytes() / 1073741824.0, m.java(), m.loadAverageAtStart());
+        out.printf(
+                LIBRARY_ROW,
+                "library API vs JDBC",
+                "rows",
+                "rows/s",
+                "x loop",
+                "x autocommit",
+                "peak heap",
+                "after GC");
+        for (LibraryRun.Result x : r.library()) {
+            boolean reference = x.name().equals(LibraryRun.MAKE_ROWS);
+            out.printf(
+                    LIBRARY_ROW,
+                    x.description(),
+                    String.format("%,d", x.rows()),
+                    String.format("%,.0f", x.rowsPerSecond()),
+                    reference ? "" : String.format("%.2f", r.libraryVs(x, LibraryRun.BASELINE)),
+                    reference ? "" : String.format("%.1f", r.libraryVs(x, LibraryRun.AUTOCOMMIT)),
+                    mib(x.peakHeapBytes()),
+                    x.maxHeapAfterGcBytes() > 0 ? mib(x.maxHeapAfterGcBytes()) : "no GC");
+        }
+        out.printf(
+                "%n%s%nbench took %.0f s%n", LIBRARY_NOTES.replace("MAXHEAP", mib(m.benchMaxHeapBytes())), r.seconds());
     }
 
     private static void latency(BenchReport r, PrintStream out) {

@@ -12,7 +12,7 @@ class BenchOptionsTest {
     void defaultsMeasureEverythingTheIssueAsksFor() {
         BenchOptions options = BenchCommand.parse(List.of());
 
-        assertThat(options).isEqualTo(new BenchOptions(1_000_000, 8, 20_000, false, true, true));
+        assertThat(options).isEqualTo(new BenchOptions(1_000_000, 8, 20_000, false, true, true, false));
         assertThat(options.rowByRowSample()).isEqualTo(20_000);
     }
 
@@ -28,18 +28,21 @@ class BenchOptionsTest {
                         "--only",
                         "throughput",
                         "--json")))
-                .isEqualTo(new BenchOptions(300_000, 4, 5_000, true, true, false));
+                .isEqualTo(new BenchOptions(300_000, 4, 5_000, true, true, false, false));
         assertThat(BenchCommand.parse(List.of("--only", "latency")))
                 .extracting(BenchOptions::throughput, BenchOptions::latency)
                 .containsExactly(false, true);
+        assertThat(BenchCommand.parse(List.of("--only", "library")))
+                .extracting(BenchOptions::throughput, BenchOptions::latency, BenchOptions::library, BenchOptions::kafka)
+                .containsExactly(false, false, true, false);
     }
 
     @Test
     void rejectsBadOptionsWithAUsageSentence() {
         assertThatThrownBy(() -> BenchCommand.parse(List.of("--only", "speed")))
-                .hasMessage("--only takes throughput or latency");
+                .hasMessage("--only takes throughput, latency or library");
         assertThatThrownBy(() -> BenchCommand.parse(List.of("--only")))
-                .hasMessage("--only takes throughput or latency");
+                .hasMessage("--only takes throughput, latency or library");
         assertThatThrownBy(() -> BenchCommand.parse(List.of("--records", "ten")))
                 .hasMessage("--records needs a whole number, not ten");
         assertThatThrownBy(() -> BenchCommand.parse(List.of("--records", "10")))
