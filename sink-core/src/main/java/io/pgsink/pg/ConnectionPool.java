@@ -54,6 +54,9 @@ public final class ConnectionPool implements AutoCloseable {
         hikari.setMaximumPoolSize(size);
         hikari.setMinimumIdle(0);
         hikari.setConnectionTimeout(acquireTimeout.toMillis());
+        // An application may start while its database restarts: batches retry, so building the client must not
+        // fail (HikariCP's default tries one connection at start and throws).
+        hikari.setInitializationFailTimeout(-1);
         hikari.addDataSourceProperty("logServerErrorDetail", "false");
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         hikari.addDataSourceProperty("ApplicationName", "pgsink-client");
