@@ -118,6 +118,9 @@ final class BatchEngine {
             } catch (SQLException e) {
                 // Still unknown after the lookup spent the retry budget: writing the batch again could apply it twice.
                 boolean unknown = e instanceof CommitUnknownException;
+                if (!unknown && Thread.interrupted()) {
+                    throw interrupted(e);
+                }
                 if (classifier.kindOf(e) != FailureKind.TRANSIENT && !unknown) {
                     breaker.succeeded(); // the database answered: it is up, the batch is wrong
                     return new Run(allFailed(ops, e), attempt);
@@ -135,6 +138,16 @@ final class BatchEngine {
                 }
             }
         }
+    }
+
+    /**
+     * The pool (or driver) gave up because the thread was interrupted (a closing writer): no verdict on the batch,
+     * which must not be failed as if the database had refused it.
+     */
+    private static InterruptedException interrupted(SQLException e) {
+        InterruptedException interrupted = new InterruptedException("interrupted while writing a batch");
+        interrupted.initCause(e);
+        return interrupted;
     }
 
     /** Validates and decodes every operation before any SQL runs; all problems are reported together. */

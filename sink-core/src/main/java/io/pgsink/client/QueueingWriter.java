@@ -114,8 +114,8 @@ public final class QueueingWriter implements AutoCloseable {
     }
 
     private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
         try (SessionLease lease = new SessionLease(engine)) {
-            List<Pending> batch = new ArrayList<>();
             while (!(closing && queue.isEmpty())) {
                 if (!fill(batch)) {
                     continue;
@@ -126,6 +126,8 @@ public final class QueueingWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            // The batch in hand when close() gave up and interrupted the writer: taken from the queue, not written.
+            batch.forEach(p -> p.future().completeExceptionally(closedBeforeWritten()));
             failRemaining(closedBeforeWritten());
         }
     }
