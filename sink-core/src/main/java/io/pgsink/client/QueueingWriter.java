@@ -42,6 +42,8 @@ public final class QueueingWriter implements AutoCloseable {
 
     private record Pending(Op op, CompletableFuture<Outcome> future) {}
 
+    private static final Duration INTERRUPTED_WRITER_WAIT = Duration.ofSeconds(10);
+
     private final BatchEngine engine;
     private final BlockingQueue<Pending> queue;
     private final WhenFull whenFull;
@@ -199,7 +201,9 @@ public final class QueueingWriter implements AutoCloseable {
 
     /**
      * Stops taking operations and writes the queued ones; what is still unwritten after the close timeout fails
-     * with {@link DatabaseUnavailableException}. Returns once every queued future is complete.
+     * with {@link DatabaseUnavailableException}. Returns once every queued future is complete (unless the writer,
+     * interrupted after the timeout, is inside a statement that outlasts ten more seconds: that batch's futures
+     * complete when the statement ends, by the statement timeout at the latest).
      */
     @Override
     public void close() {
@@ -210,11 +214,15 @@ public final class QueueingWriter implements AutoCloseable {
         closing = true;
         try {
             writer.join(closeTimeout.plusSeconds(5).toMillis());
+            if (writer.isAlive()) {
+                writer.interrupt();
+                // It fails the batch in hand on its way out: wait for that, or close() returns before those
+                // futures complete. Waits are interruptible; a statement in flight ends by its statement timeout.
+                writer.join(INTERRUPTED_WRITER_WAIT.toMillis());
+            }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (writer.isAlive()) {
             writer.interrupt();
+            Thread.currentThread().interrupt();
         }
         failRemaining(closedBeforeWritten());
     }
