@@ -48,6 +48,7 @@ final class BatchEngine {
     private final Settings settings;
     private final RetryPolicy retries;
     private final CircuitBreaker breaker;
+    private static final String CONNECTION_FAILURE = "08006";
     private final FailureClassifier classifier = FailureClassifier.defaults();
     private final Map<TableKey, TargetTable> tables = new ConcurrentHashMap<>();
     private final ClientEvents events;
@@ -106,7 +107,6 @@ final class BatchEngine {
      */
     Run run(List<Op> ops, SessionLease sessions, boolean refuseInvalid) throws InterruptedException {
         long failingSince = -1;
-        boolean unknown = false;
         long batchId = events.started(ops);
         long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
@@ -125,7 +125,11 @@ final class BatchEngine {
                 events.ended(batchId, outcomes, Duration.ofNanos(System.nanoTime() - started), true);
                 return new Run(outcomes, attempt);
             } catch (SQLException e) {
-                unknown = e instanceof CommitUnknownException;
+                // Still unknown after the lookup spent the retry budget: writing the batch again could apply it twice.
+                boolean unknown = e instanceof CommitUnknownException;
+                if (!unknown && Thread.interrupted()) {
+                    throw interrupted(e);
+                }
                 if (classifier.kindOf(e) != FailureKind.TRANSIENT && !unknown) {
                     breaker.succeeded(); // the database answered: it is up, the batch is wrong
                     List<Outcome> failed = allFailed(ops, e);
@@ -133,6 +137,14 @@ final class BatchEngine {
                     return new Run(failed, attempt);
                 }
                 sessions.discard();
+                if (unknown) {
+                    breaker.failed();
+                    throw new DatabaseUnavailableException(
+                            "the batch's COMMIT went unanswered and whether it committed could not be learned within"
+                                    + " the retry budget; it is not written again, as that could apply it twice",
+                            e,
+                            true);
+                }
                 events.retrying(
                         ops,
                         attempt,
@@ -147,10 +159,20 @@ final class BatchEngine {
                                     + settings.retryBudget().toMillis() + " ms (" + attempt + " attempts; last: "
                                     + FailureDescription.of(e).withAdvice() + ")",
                             e,
-                            unknown);
+                            false);
                 }
             }
         }
+    }
+
+    /**
+     * The pool (or driver) gave up because the thread was interrupted (a closing writer): no verdict on the batch,
+     * which must not be failed as if the database had refused it.
+     */
+    private static InterruptedException interrupted(SQLException e) {
+        InterruptedException interrupted = new InterruptedException("interrupted while writing a batch");
+        interrupted.initCause(e);
+        return interrupted;
     }
 
     /** Validates and decodes every operation before any SQL runs; all problems are reported together. */
@@ -284,8 +306,8 @@ final class BatchEngine {
             });
             steps.add(step);
         }
-        Session session = sessions.session();
-        try (Transaction transaction = session.begin(batches)) {
+        Transaction transaction = sessions.session().begin(batches);
+        try {
             for (int g = 0; g < steps.size(); g++) {
                 for (Map.Entry<TargetTable, DecodedBatch> part : steps.get(g).entrySet()) {
                     isolate(transaction, part.getKey(), part.getValue(), ops, outcomes);
@@ -295,8 +317,31 @@ final class BatchEngine {
                     runSql(transaction, sql, outcomes);
                 }
             }
-            commit(transaction);
+            transaction.commit();
+        } catch (CommitUnknownException e) {
+            // The connection went with the COMMIT's answer: closing the transaction (a ROLLBACK) fails on it, and
+            // must not stand for the batch's outcome, which only the lookup knows.
+            closeQuietly(transaction, e);
+            sessions.discard();
+            resolve(e);
+            return ordered(ops, outcomes);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(transaction, e);
+            throw e;
         }
+        transaction.close();
+        return ordered(ops, outcomes);
+    }
+
+    private static void closeQuietly(Transaction transaction, Exception failure) {
+        try {
+            transaction.close();
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static List<Outcome> ordered(List<Op> ops, Map<Integer, Outcome> outcomes) {
         List<Outcome> all = new ArrayList<>(ops.size());
         for (int i = 0; i < ops.size(); i++) {
             Outcome outcome = outcomes.get(i);
@@ -378,35 +423,34 @@ final class BatchEngine {
     }
 
     /**
-     * Commits; a COMMIT that went unanswered is looked up by transaction id: committed is done, rolled back is
-     * thrown as transient (the batch is written again), not known yet is asked again within the retry budget.
+     * Looks up a COMMIT that went unanswered by transaction id: committed returns, rolled back is thrown as a
+     * connection failure (the batch is written again), not known yet is asked again within the retry budget.
      */
-    private void commit(Transaction transaction) throws SQLException {
-        try {
-            transaction.commit();
-        } catch (CommitUnknownException e) {
-            long since = retries.nowMillis();
-            for (int attempt = 1; ; attempt++) {
-                Optional<Boolean> committed;
-                try {
-                    committed = TargetTable.committed(dataSource, e.transaction());
-                } catch (SQLException unreachable) {
-                    committed = Optional.empty();
+    private void resolve(CommitUnknownException e) throws SQLException {
+        long since = retries.nowMillis();
+        for (int attempt = 1; ; attempt++) {
+            Optional<Boolean> committed;
+            try {
+                committed = TargetTable.committed(dataSource, e.transaction());
+            } catch (SQLException unreachable) {
+                committed = Optional.empty();
+            }
+            if (committed.isPresent()) {
+                if (committed.get()) {
+                    return;
                 }
-                if (committed.isPresent()) {
-                    if (committed.get()) {
-                        return;
-                    }
+                // Known now: rolled back. A connection failure, so the batch is written again, and a budget that
+                // runs out says "not written", not "unknown".
+                throw new SQLException(
+                        "COMMIT went unanswered and the transaction did not commit", CONNECTION_FAILURE, e);
+            }
+            try {
+                if (!retries.awaitRetry(attempt, since)) {
                     throw e;
                 }
-                try {
-                    if (!retries.awaitRetry(attempt, since)) {
-                        throw e;
-                    }
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw e;
             }
         }
     }

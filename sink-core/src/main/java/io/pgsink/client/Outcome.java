@@ -4,8 +4,7 @@ package io.pgsink.client;
  * What became of one operation of a batch, as if it had run on its own.
  *
  * @param index the operation's position in its batch, from 0
- * @param rowsAffected rows inserted, updated or deleted: 0 for an update or delete that found no row (see
- *     docs/library.md for the one exception: a delete sent by COPY counts 1)
+ * @param rowsAffected rows inserted, updated or deleted: 0 for an update or delete that found no row
  * @param failure why it failed, or {@code null} when it was written
  */
 public record Outcome(int index, OperationKind kind, String table, int rowsAffected, Failure failure) {

@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Memory is bounded by {@code maxQueued} operations: when the queue is full, {@link WhenFull#BLOCK} makes the
  * caller wait and {@link WhenFull#FAIL} completes its future at once with a {@link RejectedExecutionException}.
  * While the database is down the writer keeps retrying its batch (the queue fills and callers block or fail fast);
- * no queued operation is dropped. {@link #close} stops taking operations, writes what is queued, and fails what it
- * could not write within its timeout.
+ * no queued operation is dropped. A batch whose COMMIT went unanswered, and whose outcome the server could not tell
+ * within the retry budget, is not written again (that could apply its operations twice): its futures fail with a
+ * {@link DatabaseUnavailableException} whose {@link DatabaseUnavailableException#commitUnknown()} is true. {@link
+ * #close} stops taking operations, writes what is queued, and fails what it could not write within its timeout.
  */
 public final class QueueingWriter implements AutoCloseable {
 
@@ -40,6 +42,8 @@ public final class QueueingWriter implements AutoCloseable {
 
     private record Pending(Op op, CompletableFuture<Outcome> future) {}
 
+    private static final Duration INTERRUPTED_WRITER_WAIT = Duration.ofSeconds(10);
+
     private final BatchEngine engine;
     private final BlockingQueue<Pending> queue;
     private final WhenFull whenFull;
@@ -48,7 +52,7 @@ public final class QueueingWriter implements AutoCloseable {
     private final SizeTarget size;
     private final Thread writer;
     private volatile boolean closing;
-    private volatile long deadline = Long.MAX_VALUE;
+    private volatile long deadline; // of close(); read only once closing is set
 
     private QueueingWriter(Builder b) {
         this.engine = b.engine;
@@ -104,12 +108,16 @@ public final class QueueingWriter implements AutoCloseable {
                     .completeExceptionally(new RejectedExecutionException("the queueing writer's queue is" + " full ("
                             + (queue.size() + queue.remainingCapacity()) + " operations): retry later"));
         }
+        if (closing && !writer.isAlive()) {
+            // close() raced this call: its writer ended before the operation was queued, so nothing else fails it.
+            failRemaining(closedBeforeWritten());
+        }
         return pending.future();
     }
 
     private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
         try (SessionLease lease = new SessionLease(engine)) {
-            List<Pending> batch = new ArrayList<>();
             while (!(closing && queue.isEmpty())) {
                 if (!fill(batch)) {
                     continue;
@@ -120,8 +128,9 @@ public final class QueueingWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            failRemaining(new DatabaseUnavailableException(
-                    "the queueing writer closed before the operation was" + " written", null, false));
+            // The batch in hand when close() gave up and interrupted the writer: taken from the queue, not written.
+            batch.forEach(p -> p.future().completeExceptionally(closedBeforeWritten()));
+            failRemaining(closedBeforeWritten());
         }
     }
 
@@ -165,7 +174,9 @@ public final class QueueingWriter implements AutoCloseable {
                 return;
             } catch (DatabaseUnavailableException e) {
                 size.failed();
-                if (System.nanoTime() - deadline > 0) {
+                // A batch that may have committed is not written again: applied twice, an update then an insert
+                // of one key would end with the update's value. Its callers learn that the outcome is unknown.
+                if (e.commitUnknown() || (closing && System.nanoTime() - deadline > 0)) {
                     batch.forEach(p -> p.future().completeExceptionally(e));
                     return;
                 }
@@ -190,7 +201,9 @@ public final class QueueingWriter implements AutoCloseable {
 
     /**
      * Stops taking operations and writes the queued ones; what is still unwritten after the close timeout fails
-     * with {@link DatabaseUnavailableException}. Returns once every queued future is complete.
+     * with {@link DatabaseUnavailableException}. Returns once every queued future is complete (unless the writer,
+     * interrupted after the timeout, is inside a statement that outlasts ten more seconds: that batch's futures
+     * complete when the statement ends, by the statement timeout at the latest).
      */
     @Override
     public void close() {
@@ -201,14 +214,22 @@ public final class QueueingWriter implements AutoCloseable {
         closing = true;
         try {
             writer.join(closeTimeout.plusSeconds(5).toMillis());
+            if (writer.isAlive()) {
+                writer.interrupt();
+                // It fails the batch in hand on its way out: wait for that, or close() returns before those
+                // futures complete. Waits are interruptible; a statement in flight ends by its statement timeout.
+                writer.join(INTERRUPTED_WRITER_WAIT.toMillis());
+            }
         } catch (InterruptedException e) {
+            writer.interrupt();
             Thread.currentThread().interrupt();
         }
-        if (writer.isAlive()) {
-            writer.interrupt();
-        }
-        failRemaining(new DatabaseUnavailableException(
-                "the queueing writer closed before the operation was" + " written", null, false));
+        failRemaining(closedBeforeWritten());
+    }
+
+    private static DatabaseUnavailableException closedBeforeWritten() {
+        return new DatabaseUnavailableException(
+                "the queueing writer closed before the operation was written", null, false);
     }
 
     /** Settings of a queueing writer; every one has a default. */

@@ -54,7 +54,8 @@ public final class ConnectionPool implements AutoCloseable {
         hikari.setMaximumPoolSize(size);
         hikari.setMinimumIdle(0);
         hikari.setConnectionTimeout(acquireTimeout.toMillis());
-        // An application may start before its database: the pool opens connections when batches need them.
+        // An application may start while its database restarts: batches retry, so building the client must not
+        // fail (HikariCP's default tries one connection at start and throws).
         hikari.setInitializationFailTimeout(-1);
         hikari.addDataSourceProperty("logServerErrorDetail", "false");
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");

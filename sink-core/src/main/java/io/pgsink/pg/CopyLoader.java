@@ -28,7 +28,8 @@ import org.postgresql.copy.CopyManager;
  * NOT NULL, CHECK, unique and foreign key violations surface from that INSERT with the SQLSTATE a plain INSERT
  * would give. Update mode stages each row with its batch index and runs {@code UPDATE ... FROM} the staging table
  * {@code RETURNING} the indexes it updated: the rows it does not return had no row with their key. Deletes stage
- * the keys and run {@code DELETE ... USING} the staging table. The batch's rows are already split so that no key
+ * the keys, numbered the same way, and run {@code DELETE ... USING} the staging table {@code RETURNING} the indexes
+ * that deleted a row. The batch's rows are already split so that no key
  * repeats within one step ({@link io.pgsink.decode.DecodedBatch#steps}), so no merge meets the same key twice.
  *
  * <p>Staging tables are {@code ON COMMIT DELETE ROWS} temporary tables, one per connection and column set. They
@@ -36,7 +37,7 @@ import org.postgresql.copy.CopyManager;
  * fails and rolls back never takes its staging table with it; their rows go with each commit or rollback.
  *
  * <p>A COPY fails as a whole on its first bad row, and reports one row count for the whole COPY: every written
- * row is reported as one row affected, including an upsert that changed nothing.
+ * row is reported as one row affected, including an upsert that changed nothing (updates and deletes excepted).
  */
 final class CopyLoader implements Loader {
 
@@ -100,32 +101,40 @@ final class CopyLoader implements Loader {
 
     @Override
     public List<RecordOutcome> delete(List<Row> rows, List<PendingResult> open) throws SQLException {
-        CopySql sql = templates.deleteCopy();
-        copy(sql.copy(), templates.keys(), rows, false, open);
-        execute(sql.mergeStage(), open);
-        execute(sql.clearStage(), open);
-        return everyRow(rows);
+        Set<Integer> found = staged(templates.deleteCopy(), templates.keys(), rows, open);
+        List<RecordOutcome> outcomes = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            outcomes.add(new RecordOutcome(row.index(), found.contains(row.index()) ? 1 : 0));
+        }
+        return outcomes;
     }
 
     /** Update mode: the rows whose batch index the UPDATE returns were there; the others were not. */
     private List<RecordOutcome> updated(CopySql sql, BitSet columns, List<Row> rows, List<PendingResult> open)
             throws SQLException {
-        copy(sql.copy(), columns, rows, true, open);
-        Set<Integer> found = new HashSet<>();
-        PreparedStatement update = connection.prepareStatement(sql.mergeStage());
-        open.add(update::close);
-        try (ResultSet returned = update.executeQuery()) {
-            while (returned.next()) {
-                found.add(returned.getInt(1));
-            }
-        }
-        execute(sql.clearStage(), open);
+        Set<Integer> found = staged(sql, columns, rows, open);
         List<RecordOutcome> outcomes = new ArrayList<>(rows.size());
         for (Row row : rows) {
             boolean there = found.contains(row.index());
             outcomes.add(new RecordOutcome(row.index(), there ? 1 : 0, !there));
         }
         return outcomes;
+    }
+
+    /** Stages the rows numbered, runs the statement from the stage and returns the row numbers it returned. */
+    private Set<Integer> staged(CopySql sql, BitSet columns, List<Row> rows, List<PendingResult> open)
+            throws SQLException {
+        copy(sql.copy(), columns, rows, true, open);
+        Set<Integer> found = new HashSet<>();
+        PreparedStatement merge = connection.prepareStatement(sql.mergeStage());
+        open.add(merge::close);
+        try (ResultSet returned = merge.executeQuery()) {
+            while (returned.next()) {
+                found.add(returned.getInt(1));
+            }
+        }
+        execute(sql.clearStage(), open);
+        return found;
     }
 
     private static List<RecordOutcome> everyRow(List<Row> rows) {

@@ -84,20 +84,23 @@ final class SqlTemplates {
         return copies.computeIfAbsent((BitSet) columns.clone(), this::buildCopy);
     }
 
-    /** COPY the keys into a staging table, then {@code DELETE ... USING} it. */
+    /**
+     * COPY the keys, numbered, into a staging table, then {@code DELETE ... USING} it, returning the numbers of the
+     * rows that found one to delete (the others count no row affected, as a JDBC batch's DELETE would).
+     */
     CopySql deleteCopy() {
-        String stage = stage(keys, false);
+        String stage = stage(keys, true);
         String match = keyColumns.stream()
                 .map(key -> table() + "." + quote(key) + " = s." + quote(key))
                 .reduce((a, b) -> a + " AND " + b)
                 .orElseThrow();
         return new CopySql(
-                "COPY " + stage + " (" + names(keys) + ") FROM STDIN",
-                createStage(stage, keys, false),
-                "DELETE FROM " + table() + " USING " + stage + " s WHERE " + match,
+                "COPY " + stage + " (" + ROW_NUMBER + ", " + names(keys) + ") FROM STDIN",
+                createStage(stage, keys, true),
+                "DELETE FROM " + table() + " USING " + stage + " s WHERE " + match + " RETURNING s." + ROW_NUMBER,
                 "TRUNCATE " + stage,
                 null,
-                false);
+                true);
     }
 
     /** The key columns, so that deletes can be encoded like rows. */

@@ -611,9 +611,9 @@ public final class TargetTable {
 
     /**
      * What became of a transaction whose COMMIT went unanswered: true if committed, false if rolled back, empty
-     * while the server does not know (still in progress, or too old to tell). False as well when the server has
-     * restarted since: ids that never reached the WAL are handed out again after a crash, so the id may now name
-     * another transaction, and the caller must write the batch again rather than trust it.
+     * while the server does not know (still in progress, or too old to tell). After a server restart it is told
+     * from the checkpoint the server wrote when it started (see {@link CommitLookup}); where that cannot tell, false,
+     * and the caller writes the batch again (at least once).
      */
     public Optional<Boolean> committed(TransactionRef transaction) throws SQLException {
         return committed(dataSource, transaction);
@@ -621,32 +621,7 @@ public final class TargetTable {
 
     /** {@link #committed(TransactionRef)} on any connection of {@code dataSource}. */
     public static Optional<Boolean> committed(DataSource dataSource, TransactionRef transaction) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            String startedAt = serverStartedAt(connection);
-            if (!startedAt.equals(transaction.serverStartedAt())) {
-                LOG.warn("PostgreSQL restarted while a batch's COMMIT went unanswered; its transaction id cannot be"
-                        + " trusted, so the batch is written again (at-least-once: records may repeat)");
-                return Optional.of(false);
-            }
-            try (PreparedStatement ps = connection.prepareStatement("SELECT txid_status(?)")) {
-                ps.setLong(1, transaction.id());
-                try (ResultSet rs = ps.executeQuery()) {
-                    String status = rs.next() ? rs.getString(1) : null;
-                    if ("committed".equals(status)) {
-                        return Optional.of(true);
-                    }
-                    return "aborted".equals(status) ? Optional.of(false) : Optional.empty();
-                }
-            }
-        }
-    }
-
-    private static String serverStartedAt(Connection connection) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_postmaster_start_time()::text");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return CommitLookup.committed(dataSource, transaction);
     }
 
     /** What becomes of a record whose row does not exist, in update mode. */

@@ -55,4 +55,20 @@ class CommitOutcomeTest {
         assertThat(writer.committed(committed)).isEqualTo(Optional.of(true));
         assertThat(writer.committed(beforeRestart)).isEqualTo(Optional.of(false));
     }
+
+    @Test
+    void theCheckpointWrittenAtStartTellsTheFirstTransactionIdTheRestartedServerHandsOut() {
+        CommitLookup.Checkpoint atStart = CommitLookup.checkpoint("2:4000000000", "0", "replica");
+        CommitLookup.Checkpoint online = CommitLookup.checkpoint("0:900", "850", "replica");
+
+        assertThat(atStart.nextId()).isEqualTo((2L << 32) + 4_000_000_000L);
+        assertThat(atStart.writtenAtStart()).isTrue();
+        assertThat(online.nextId()).isEqualTo(900);
+        assertThat(online.writtenAtStart())
+                .as("an online checkpoint names the oldest running transaction")
+                .isFalse();
+        assertThat(CommitLookup.checkpoint("0:900", "0", "minimal").writtenAtStart())
+                .as("with wal_level=minimal no checkpoint names one, so none can be told apart")
+                .isFalse();
+    }
 }
