@@ -59,16 +59,24 @@ final class BenchKafka implements AutoCloseable {
                 new ByteArraySerializer());
     }
 
-    /** Publishes events with ids 0 to records - 1, keyed by account, and waits until all are acknowledged. */
-    void publishBacklog(String topic, int records) {
+    /**
+     * Publishes events with ids 0 to records - 1, keyed by account, and waits until all are acknowledged; returns
+     * their keys' and values' bytes.
+     */
+    long publishBacklog(String topic, int records) {
         Instant now = Instant.now();
+        long bytes = 0;
         try (KafkaProducer<byte[], byte[]> producer = producer(5)) {
             for (long id = 0; id < records; id++) {
                 BenchData.Event event = BenchData.event(id, now);
-                producer.send(new ProducerRecord<>(topic, event.key(), event.json()));
+                byte[] key = event.key();
+                byte[] value = event.json();
+                bytes += key.length + value.length;
+                producer.send(new ProducerRecord<>(topic, key, value));
             }
             producer.flush();
         }
+        return bytes;
     }
 
     /** The sum of the topic's end offsets: how many records a group must commit to have read them all. */

@@ -23,7 +23,8 @@ final class ReportJson {
                         .put("rowByRowSample", r.options().rowByRowSample())
                         .put("writeMode", "upsert")
                         .put("workerXmx", BenchOptions.WORKER_XMX)
-                        .put("latencySeconds", BenchOptions.LATENCY_SECONDS));
+                        .put("latencySeconds", BenchOptions.LATENCY_SECONDS)
+                        .put("observability", r.options().observability().label()));
         root.set("machine", JSON.valueToTree(r.machine()));
         if (r.options().throughput()) {
             root.set("copyCeiling", throughput(r, r.copyCeiling()));
@@ -47,6 +48,7 @@ final class ReportJson {
                 .put("vsCopyCeiling", r.vsCopy(m))
                 .put("vsRowByRow", r.vsRowByRow(m));
         if (m.worker() != null) {
+            node.put("bytes", m.bytes()).put("megabytesPerSecond", m.megabytesPerSecond());
             node.put("firstCommitSeconds", m.firstCommitSeconds());
             node.set(
                     "worker",
