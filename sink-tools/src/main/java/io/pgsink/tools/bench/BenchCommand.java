@@ -110,8 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--rows",
             paramLabel = "NAME,...",
-            description = "run only these pipeline rows of the throughput run (names as in --json's pipeline"
-                    + " object, e.g. copy_adaptive_c1,debezium_c1); default: all")
+            description = "run only these rows of the throughput run: pipeline rows (names as in --json's pipeline"
+                    + " object, e.g. copy_adaptive_c1,debezium_c1) and the references copy_upsert_ceiling and"
+                    + " row_by_row; the COPY ceiling always runs; default: all")
     private void rows(String value) {
         List<String> names = List.of(value.split(","));
         for (String name : names) {

@@ -60,6 +60,32 @@ final class BenchKafka implements AutoCloseable {
     }
 
     /**
+     * A producer that keeps each partition's records in order without the idempotent producer's sequence numbers:
+     * one request in flight per connection. Right after a topic is created the broker may still refuse a partition
+     * (NOT_LEADER_OR_FOLLOWER) while its metadata already names it the leader; on a loaded machine the idempotent
+     * producer was seen to turn that into an endless OUT_OF_ORDER_SEQUENCE_NUMBER retry loop, where this one simply
+     * retries.
+     */
+    KafkaProducer<byte[], byte[]> orderedProducer() {
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers(),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        false,
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        1),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+    }
+
+    /**
      * Publishes events with ids 0 to records - 1, keyed by account, and waits until all are acknowledged; returns
      * their keys' and values' bytes.
      */

@@ -31,7 +31,8 @@ record BenchReport(
         return m.rowsPerSecond() / copyCeiling.rowsPerSecond();
     }
 
+    /** NaN when the row-by-row baseline did not run. */
     double vsRowByRow(Measurement m) {
-        return m.rowsPerSecond() / rowByRow.rowsPerSecond();
+        return rowByRow == null ? Double.NaN : m.rowsPerSecond() / rowByRow.rowsPerSecond();
     }
 }

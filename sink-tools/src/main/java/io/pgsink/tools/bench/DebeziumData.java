@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -131,10 +132,18 @@ final class DebeziumData {
 
     /** Publishes {@code records} records (tombstones included) to {@code topic} and waits for their acks. */
     static Published publish(BenchKafka kafka, String topic, int records) {
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer(5)) {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<byte[], byte[]> producer = kafka.orderedProducer()) {
             Published published = generate(
-                    records, Instant.now(), (key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
+                    records,
+                    Instant.now(),
+                    (key, value) -> producer.send(
+                            new ProducerRecord<>(topic, key, value), (metadata, e) -> failure.compareAndSet(null, e)));
             producer.flush();
+            if (failure.get() != null) {
+                // A lost event would leave a table the bench cannot predict.
+                throw new IllegalStateException("publishing the Debezium events failed", failure.get());
+            }
             return published;
         }
     }

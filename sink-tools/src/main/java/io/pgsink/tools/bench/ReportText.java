@@ -2,6 +2,7 @@ package io.pgsink.tools.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The report as tables for people. */
@@ -65,7 +66,12 @@ final class ReportText {
                 "cpu s",
                 "peak heap",
                 "after GC");
-        List<Measurement> all = new ArrayList<>(List.of(r.copyCeiling(), r.upsertCeiling(), r.rowByRow()));
+        List<Measurement> all = new ArrayList<>();
+        for (Measurement reference : Arrays.asList(r.copyCeiling(), r.upsertCeiling(), r.rowByRow())) {
+            if (reference != null) {
+                all.add(reference);
+            }
+        }
         all.addAll(r.pipeline());
         for (Measurement x : all) {
             Measurement.WorkerFigures w = x.worker();
@@ -76,7 +82,7 @@ final class ReportText {
                     String.format("%,.0f", x.rowsPerSecond()),
                     x.bytes() < 0 ? "" : String.format("%.1f", x.megabytesPerSecond()),
                     String.format("%.2f", r.vsCopy(x)),
-                    String.format("%.1f", r.vsRowByRow(x)),
+                    r.rowByRow() == null ? "" : String.format("%.1f", r.vsRowByRow(x)),
                     worker ? String.format("%.1f", x.firstCommitSeconds()) : "",
                     worker && w.batches() > 0 ? String.format("%,.0f", w.meanBatch(x.rows())) : "",
                     worker ? String.format("%,d", w.finalTargetRecords()) : "",

@@ -44,6 +44,8 @@ class BenchOptionsTest {
         assertThat(options.runs("copy_adaptive_c1")).isTrue();
         assertThat(options.runs("debezium_c1")).isTrue();
         assertThat(options.runs("copy_adaptive_c2")).isFalse();
+        assertThat(options.runs("row_by_row")).isFalse();
+        assertThat(BenchCommand.parse(List.of()).runs("row_by_row")).isTrue();
         assertThat(BenchCommand.parse(List.of("--observability", "off")).observability())
                 .isEqualTo(Observability.OFF);
         assertThat(BenchRun.rowNames()).contains("copy_adaptive_c1", "jdbc_batch", "debezium_c1");
