@@ -4,6 +4,7 @@ import io.pgsink.app.Cli;
 import io.pgsink.app.Version;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,10 +14,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench [--records N] [--partitions P] [--rate R] [--only throughput|latency|library] [--json]}: measures
- * pgsink against a COPY ceiling and a row-by-row baseline on embedded Kafka and a durable embedded PostgreSQL, and
- * prints one report on stdout (progress goes to the log, on stderr). {@code --only library} measures the library
- * API against plain JDBC instead, on the embedded PostgreSQL alone; the default run leaves it out.
+ * {@code bench [--records N] [--partitions P] [--rate R] [--only throughput|latency|library] [--observability
+ * off|metrics|full] [--rows NAME,...] [--json]}: measures pgsink against a COPY ceiling and a row-by-row baseline on
+ * embedded Kafka and a durable embedded PostgreSQL, and prints one report on stdout (progress goes to the log, on
+ * stderr). {@code --only library} measures the library API against plain JDBC instead, on the embedded PostgreSQL
+ * alone; the default run leaves it out.
  */
 @Command(
         name = "bench",
@@ -37,6 +39,8 @@ public final class BenchCommand implements Callable<Integer> {
     private int partitions = BenchOptions.DEFAULT_PARTITIONS;
     private int rate = BenchOptions.DEFAULT_RATE;
     private String only;
+    private Observability observability = Observability.METRICS;
+    private Set<String> rows = Set.of();
 
     @Option(names = "--json", description = "print one JSON object instead of the table")
     private boolean json;
@@ -91,6 +95,38 @@ public final class BenchCommand implements Callable<Integer> {
         only = value;
     }
 
+    @Option(
+            names = "--observability",
+            paramLabel = "off|metrics|full",
+            description = "what the throughput run's workers run with: no HTTP port, metrics or tracing; metrics"
+                    + " and /health (the default); or metrics and a span per batch exported over OTLP/HTTP to a"
+                    + " receiver in the bench")
+    private void observability(String value) {
+        try {
+            observability = Observability.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    @Option(
+            names = "--rows",
+            paramLabel = "NAME,...",
+            description = "run only these rows of the throughput run: pipeline rows (names as in --json's pipeline"
+                    + " object, e.g. copy_adaptive_c1,debezium_c1) and the references copy_upsert_ceiling and"
+                    + " row_by_row; the COPY ceiling always runs; default: all")
+    private void rows(String value) {
+        List<String> names = List.of(value.split(","));
+        for (String name : names) {
+            if (!BenchRun.rowNames().contains(name)) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--rows: no row " + name + "; rows: " + String.join(",", BenchRun.rowNames()));
+            }
+        }
+        rows = Set.copyOf(names);
+    }
+
     /** The options {@code args} ask for; throws with the usage sentence the command line would print. */
     static BenchOptions parse(List<String> args) {
         BenchCommand command = new BenchCommand(System.out, System.err);
@@ -139,7 +175,9 @@ public final class BenchCommand implements Callable<Integer> {
                 json,
                 only == null || only.equals("throughput"),
                 only == null || only.equals("latency"),
-                "library".equals(only));
+                "library".equals(only),
+                observability,
+                rows);
     }
 
     /**

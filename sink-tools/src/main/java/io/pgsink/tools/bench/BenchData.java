@@ -63,7 +63,12 @@ final class BenchData {
     }
 
     static Event event(long id, Instant sentAt) {
-        SplittableRandom random = new SplittableRandom(id);
+        return event(id, id, sentAt);
+    }
+
+    /** The event of {@code id} with values drawn from {@code seed}: another version of the same row. */
+    static Event event(long id, long seed, Instant sentAt) {
+        SplittableRandom random = new SplittableRandom(seed);
         String account = "ACC-" + pad(random.nextInt(50_000), 6);
         long cents = random.nextLong(100, 100_000_000);
         String amount = cents / 100 + "." + pad((int) (cents % 100), 2);
@@ -73,7 +78,7 @@ final class BenchData {
                 + ",\"sku\":\"SKU-" + pad(random.nextInt(100_000), 5) + "\",\"tags\":[\""
                 + TAGS[random.nextInt(TAGS.length)] + "\",\"" + TAGS[random.nextInt(TAGS.length)]
                 + "\"],\"note\":\"order " + id + " for " + account + " via " + channel + "\"}";
-        return new Event(id, account, amount, EVENT_EPOCH.plusMillis(id * 37).toString(), payload, sentAt.toString());
+        return new Event(id, account, amount, EVENT_EPOCH.plusMillis(seed * 37).toString(), payload, sentAt.toString());
     }
 
     private static String pad(int value, int width) {

@@ -1,6 +1,8 @@
 package io.pgsink.tools.bench;
 
 import io.pgsink.tools.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -8,6 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
 
 /** The durable embedded PostgreSQL the benchmark writes to, and the few statements it runs around measurements. */
 final class BenchDatabase implements AutoCloseable {
@@ -45,6 +49,39 @@ final class BenchDatabase implements AutoCloseable {
 
     long count(String table) throws SQLException {
         return queryLong("SELECT count(*) FROM " + table);
+    }
+
+    /** A table's row count and a checksum of its rows' values (all columns but written_at), both from PostgreSQL. */
+    record Contents(long rows, String checksum) {}
+
+    /**
+     * Count and checksum of {@code table}: the md5 of its rows' md5s in id order, each over the row's values as
+     * PostgreSQL prints them, so a table of the same column types holding the same values gives the same figure.
+     */
+    Contents contents(String table) throws SQLException {
+        String sql = "SELECT count(*), coalesce(md5(string_agg(md5(concat_ws('|', "
+                + BenchData.COLUMNS.replace(", ", "::text, ")
+                + "::text)), '' ORDER BY id)), '') FROM " + table;
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return new Contents(rs.getLong(1), rs.getString(2));
+        }
+    }
+
+    /** Creates {@code table} and copies {@code rows} into it: what a measurement's table must equal. */
+    void load(String table, Consumer<Consumer<BenchData.Event>> rows) throws SQLException, IOException {
+        freshTable(table);
+        StringBuilder text = new StringBuilder();
+        rows.accept(e -> e.appendCopyLine(text));
+        try (Connection c = connect()) {
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "COPY " + table + " (" + BenchData.COLUMNS + ") FROM STDIN",
+                            new StringReader(text.toString()));
+        }
     }
 
     String version() throws SQLException {

@@ -59,16 +59,50 @@ final class BenchKafka implements AutoCloseable {
                 new ByteArraySerializer());
     }
 
-    /** Publishes events with ids 0 to records - 1, keyed by account, and waits until all are acknowledged. */
-    void publishBacklog(String topic, int records) {
+    /**
+     * A producer that keeps each partition's records in order without the idempotent producer's sequence numbers:
+     * one request in flight per connection. Right after a topic is created the broker may still refuse a partition
+     * (NOT_LEADER_OR_FOLLOWER) while its metadata already names it the leader; on a loaded machine the idempotent
+     * producer was seen to turn that into an endless OUT_OF_ORDER_SEQUENCE_NUMBER retry loop, where this one simply
+     * retries.
+     */
+    KafkaProducer<byte[], byte[]> orderedProducer() {
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers(),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        false,
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        1),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+    }
+
+    /**
+     * Publishes events with ids 0 to records - 1, keyed by account, and waits until all are acknowledged; returns
+     * their keys' and values' bytes.
+     */
+    long publishBacklog(String topic, int records) {
         Instant now = Instant.now();
+        long bytes = 0;
         try (KafkaProducer<byte[], byte[]> producer = producer(5)) {
             for (long id = 0; id < records; id++) {
                 BenchData.Event event = BenchData.event(id, now);
-                producer.send(new ProducerRecord<>(topic, event.key(), event.json()));
+                byte[] key = event.key();
+                byte[] value = event.json();
+                bytes += key.length + value.length;
+                producer.send(new ProducerRecord<>(topic, key, value));
             }
             producer.flush();
         }
+        return bytes;
     }
 
     /** The sum of the topic's end offsets: how many records a group must commit to have read them all. */

@@ -41,8 +41,9 @@ record BenchReport(
         return m.rowsPerSecond() / copyCeiling.rowsPerSecond();
     }
 
+    /** NaN when the row-by-row baseline did not run. */
     double vsRowByRow(Measurement m) {
-        return m.rowsPerSecond() / rowByRow.rowsPerSecond();
+        return rowByRow == null ? Double.NaN : m.rowsPerSecond() / rowByRow.rowsPerSecond();
     }
 
     /** A library variant's rate over the named one's (the plain JDBC loop, or the autocommitted one). */

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,13 @@ final class BenchRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchRun.class);
     private static final String BACKLOG_TOPIC = "bench.backlog";
+    private static final String DEBEZIUM_TOPIC = "bench.public.payments";
+    /** The Debezium-envelope row's name, as PipelineRun names it. */
+    static final String DEBEZIUM_ROW = "debezium_c1";
+    /** The reference rows --rows can leave out (the COPY ceiling always runs: every ratio and run compares to it). */
+    static final String UPSERT_ROW = "copy_upsert_ceiling";
+
+    static final String ROW_BY_ROW = "row_by_row";
     /** Lane counts measured: one, the default, and two, one per core of the two-core machines this targets. */
     private static final List<Integer> CONCURRENCIES = List.of(1, 2);
 
@@ -39,10 +47,14 @@ final class BenchRun {
             if (options.throughput()) {
                 copy = new CopyCeiling(database).measure(options.records(), false);
                 LOG.info("COPY ceiling: {} rows/s", Math.round(copy.rowsPerSecond()));
-                upsert = new CopyCeiling(database).measure(options.records(), true);
-                LOG.info("COPY upsert, for reference: {} rows/s", Math.round(upsert.rowsPerSecond()));
-                rowByRow = new RowByRow(database).measure(options.rowByRowSample());
-                LOG.info("row-by-row: {} rows/s", Math.round(rowByRow.rowsPerSecond()));
+                if (options.runs(UPSERT_ROW)) {
+                    upsert = new CopyCeiling(database).measure(options.records(), true);
+                    LOG.info("COPY upsert, for reference: {} rows/s", Math.round(upsert.rowsPerSecond()));
+                }
+                if (options.runs(ROW_BY_ROW)) {
+                    rowByRow = new RowByRow(database).measure(options.rowByRowSample());
+                    LOG.info("row-by-row: {} rows/s", Math.round(rowByRow.rowsPerSecond()));
+                }
                 pipeline = pipeline(database, kafka);
             }
             List<LatencyRun.Latency> latency = new ArrayList<>();
@@ -67,15 +79,48 @@ final class BenchRun {
     }
 
     private List<Measurement> pipeline(BenchDatabase database, BenchKafka kafka) throws Exception {
-        kafka.createTopic(BACKLOG_TOPIC, options.partitions());
-        LOG.info("publishing the backlog: {} records to {} partitions", options.records(), options.partitions());
-        kafka.publishBacklog(BACKLOG_TOPIC, options.records());
-        PipelineRun run = new PipelineRun(database, kafka, BACKLOG_TOPIC, kafka.endOffsets(BACKLOG_TOPIC));
+        List<PipelineRun.Variant> variants =
+                variants().stream().filter(v -> options.runs(v.name())).toList();
         List<Measurement> results = new ArrayList<>();
-        for (PipelineRun.Variant variant : variants()) {
-            results.add(run.measure(variant));
+        try (OtlpReceiver receiver = options.observability().tracing() ? OtlpReceiver.start() : null) {
+            LOG.info(
+                    "pipeline workers' observability: {}",
+                    options.observability().label());
+            PipelineRun run = new PipelineRun(database, kafka, options.observability(), receiver);
+            if (!variants.isEmpty()) {
+                PipelineRun.Backlog backlog =
+                        publish(kafka, BACKLOG_TOPIC, () -> kafka.publishBacklog(BACKLOG_TOPIC, options.records()));
+                for (PipelineRun.Variant variant : variants) {
+                    results.add(run.measure(variant, backlog));
+                }
+            }
+            if (options.runs(DEBEZIUM_ROW)) {
+                DebeziumData.Published[] published = new DebeziumData.Published[1];
+                PipelineRun.Backlog backlog = publish(kafka, DEBEZIUM_TOPIC, () -> {
+                    published[0] = DebeziumData.publish(kafka, DEBEZIUM_TOPIC, options.records());
+                    return published[0].bytes();
+                });
+                results.add(run.measureDebezium(backlog, published[0]));
+            }
         }
         return results;
+    }
+
+    private PipelineRun.Backlog publish(BenchKafka kafka, String topic, LongSupplier publisher) {
+        kafka.createTopic(topic, options.partitions());
+        LOG.info("publishing {}: {} records to {} partitions", topic, options.records(), options.partitions());
+        long bytes = publisher.getAsLong();
+        return new PipelineRun.Backlog(topic, kafka.endOffsets(topic), bytes);
+    }
+
+    /** The names of every pipeline row, for {@code --rows}. */
+    static List<String> rowNames() {
+        List<String> names = new ArrayList<>(
+                variants().stream().map(PipelineRun.Variant::name).toList());
+        names.add(DEBEZIUM_ROW);
+        names.add(UPSERT_ROW);
+        names.add(ROW_BY_ROW);
+        return names;
     }
 
     /** The worker configurations compared; each names only what it changes from the defaults. */

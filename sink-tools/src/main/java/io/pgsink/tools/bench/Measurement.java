@@ -8,12 +8,35 @@ package io.pgsink.tools.bench;
  * @param firstCommitSeconds for a worker, seconds from its start until the group's first offset commit (start-up:
  *     group join, first fetch, first batch), included in {@code seconds}; -1 when no worker ran
  * @param worker what the worker reported, or null when no worker ran
+ * @param bytes the records' bytes (keys and values) the worker read, or -1 when no worker ran
  */
 record Measurement(
-        String name, String description, long rows, double seconds, double firstCommitSeconds, WorkerFigures worker) {
+        String name,
+        String description,
+        long rows,
+        double seconds,
+        double firstCommitSeconds,
+        WorkerFigures worker,
+        long bytes) {
 
+    Measurement(
+            String name,
+            String description,
+            long rows,
+            double seconds,
+            double firstCommitSeconds,
+            WorkerFigures worker) {
+        this(name, description, rows, seconds, firstCommitSeconds, worker, -1);
+    }
+
+    /** Rows, or for a worker records read, per second. */
     double rowsPerSecond() {
         return rows / seconds;
+    }
+
+    /** Megabytes (10^6 bytes) of records read per second; -1 when no worker ran. */
+    double megabytesPerSecond() {
+        return bytes < 0 ? -1 : bytes / 1e6 / seconds;
     }
 
     /**

@@ -23,12 +23,17 @@ final class ReportJson {
                         .put("rowByRowSample", r.options().rowByRowSample())
                         .put("writeMode", r.options().library() ? "insert" : "upsert")
                         .put("workerXmx", BenchOptions.WORKER_XMX)
-                        .put("latencySeconds", BenchOptions.LATENCY_SECONDS));
+                        .put("latencySeconds", BenchOptions.LATENCY_SECONDS)
+                        .put("observability", r.options().observability().label()));
         root.set("machine", JSON.valueToTree(r.machine()));
         if (r.options().throughput()) {
             root.set("copyCeiling", throughput(r, r.copyCeiling()));
-            root.set("copyUpsertReference", throughput(r, r.upsertCeiling()));
-            root.set("rowByRow", throughput(r, r.rowByRow()));
+            if (r.upsertCeiling() != null) {
+                root.set("copyUpsertReference", throughput(r, r.upsertCeiling()));
+            }
+            if (r.rowByRow() != null) {
+                root.set("rowByRow", throughput(r, r.rowByRow()));
+            }
         }
         ObjectNode pipeline = root.putObject("pipeline");
         r.pipeline().forEach(m -> pipeline.set(m.name(), throughput(r, m)));
@@ -49,8 +54,9 @@ final class ReportJson {
                 .put("seconds", m.seconds())
                 .put("rowsPerSecond", m.rowsPerSecond())
                 .put("vsCopyCeiling", r.vsCopy(m))
-                .put("vsRowByRow", r.vsRowByRow(m));
+                .put("vsRowByRow", r.rowByRow() == null ? null : r.vsRowByRow(m));
         if (m.worker() != null) {
+            node.put("bytes", m.bytes()).put("megabytesPerSecond", m.megabytesPerSecond());
             node.put("firstCommitSeconds", m.firstCommitSeconds());
             node.set(
                     "worker",

@@ -2,20 +2,24 @@ package io.pgsink.tools.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The report as tables for people. */
 final class ReportText {
 
-    private static final String ROW = "%-66s %9s %6s %9s %7s %10s %10s %8s %9s %9s%n";
+    private static final String ROW = "%-76s %9s %6s %6s %9s %7s %10s %10s %8s %9s %9s%n";
     private static final String LATENCY_ROW = "%-26s %8s %9s %9s %8s %8s %8s %9s %9s %8s %9s%n";
     private static final String NOTES = String.join(
             "\n",
-            "row-by-row is a sample of SAMPLE rows. Pipeline rates run from the worker reporting healthy until the group",
-            "has committed every offset; \"start s\" is the part of that spent before the first commit (group join,",
-            "first fetch, first batch); \"end target\" is the batch size target at the end; \"cpu s\" the worker JVM's CPU",
-            "time. \"peak heap\" is the worker's jvm_heap_used_peak_bytes, \"after GC\" the most heap in use right after a",
-            "collection (GC log). Latency runs from handing the event to the Kafka producer (sent_at) to the insert",
+            "row-by-row is a sample of SAMPLE rows. Pipeline rates run from the worker logging that it started (when",
+            "/health turns 200) until the group has committed every offset; rows/s is records read per second (for the",
+            "Debezium row: change events and tombstones, not rows), MB/s their keys' and values' bytes per second.",
+            "The Debezium row drains as many records (a fifth as many ids, creates, updates, 15% deletes) and is checked",
+            "to leave exactly the expected rows (count and checksum). \"start s\" is the part spent before the first",
+            "commit (group join, first fetch, first batch); \"end target\" is the batch size target at the end; \"cpu s\"",
+            "the worker JVM's CPU time. \"peak heap\" is the worker's jvm_heap_used_peak_bytes, \"after GC\" the most",
+            "heap in use right after a collection (GC log). Latency runs from handing the event to the Kafka producer (sent_at) to the insert",
             "(written_at = clock_timestamp()), slightly before COMMIT. \"warm-up\" is the cold start: from the first send",
             "until the worker's committed offsets had kept within 100 ms of sending for 5 s in a row; the rows measured",
             "are the following ones; \"p99 all\" includes the cold start. \"late max\" is how late the producer thread",
@@ -50,6 +54,9 @@ final class ReportText {
                         + " with -Xmx%s%n%n",
                 m.cpus(), m.memoryBytes() / 1073741824.0, m.java(), m.loadAverageAtStart(), BenchOptions.WORKER_XMX);
         if (r.options().throughput()) {
+            out.printf(
+                    "pipeline workers' observability: %s%n",
+                    describe(r.options().observability()));
             throughput(r, out);
         }
         if (r.options().latency()) {
@@ -66,6 +73,7 @@ final class ReportText {
                 ROW,
                 "throughput",
                 "rows/s",
+                "MB/s",
                 "x COPY",
                 "x row-row",
                 "start s",
@@ -74,7 +82,12 @@ final class ReportText {
                 "cpu s",
                 "peak heap",
                 "after GC");
-        List<Measurement> all = new ArrayList<>(List.of(r.copyCeiling(), r.upsertCeiling(), r.rowByRow()));
+        List<Measurement> all = new ArrayList<>();
+        for (Measurement reference : Arrays.asList(r.copyCeiling(), r.upsertCeiling(), r.rowByRow())) {
+            if (reference != null) {
+                all.add(reference);
+            }
+        }
         all.addAll(r.pipeline());
         for (Measurement x : all) {
             Measurement.WorkerFigures w = x.worker();
@@ -83,10 +96,11 @@ final class ReportText {
                     ROW,
                     x.description(),
                     String.format("%,.0f", x.rowsPerSecond()),
+                    x.bytes() < 0 ? "" : String.format("%.1f", x.megabytesPerSecond()),
                     String.format("%.2f", r.vsCopy(x)),
-                    String.format("%.1f", r.vsRowByRow(x)),
+                    r.rowByRow() == null ? "" : String.format("%.1f", r.vsRowByRow(x)),
                     worker ? String.format("%.1f", x.firstCommitSeconds()) : "",
-                    worker ? String.format("%,.0f", w.meanBatch(x.rows())) : "",
+                    worker && w.batches() > 0 ? String.format("%,.0f", w.meanBatch(x.rows())) : "",
                     worker ? String.format("%,d", w.finalTargetRecords()) : "",
                     worker ? String.format("%.0f", w.cpuSeconds()) : "",
                     worker ? mib(w.peakHeapBytes()) : "",
@@ -159,6 +173,14 @@ final class ReportText {
                     String.format("%.0f", l.worker().cpuSeconds()),
                     mib(l.worker().peakHeapBytes()));
         }
+    }
+
+    private static String describe(Observability o) {
+        return switch (o) {
+            case OFF -> "off (no http.port: no metrics, no /health; no tracing)";
+            case METRICS -> "metrics (http.port: /metrics, scraped by the bench once a second; no tracing)";
+            case FULL -> "full (metrics, and a span per batch exported over OTLP/HTTP to a receiver in the bench)";
+        };
     }
 
     private static String mib(long bytes) {

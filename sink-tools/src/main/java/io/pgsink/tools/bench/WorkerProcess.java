@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,9 @@ final class WorkerProcess implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
 
+    /** What the worker logs once it has started; see {@code Worker.start}. */
+    private static final String STARTED = "pgsink worker started";
+
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -36,20 +40,34 @@ final class WorkerProcess implements AutoCloseable {
     private final Path directory;
     private final int port;
     private final String xmx;
+    /** Whether the worker serves /health and /metrics (http.port set). */
+    private final boolean http;
 
     private WorkerProcess(Process process, Path directory, int port, String xmx) {
         this.process = process;
         this.directory = directory;
         this.port = port;
         this.xmx = xmx;
+        this.http = port > 0;
     }
 
     static WorkerProcess start(Map<String, String> settings, String xmx, List<String> jvmFlags) throws IOException {
-        int port = freePort();
+        return start(settings, xmx, jvmFlags, true);
+    }
+
+    /**
+     * With {@code http} false the worker runs without http.port: no metrics registry and no /health, so its start
+     * is read from its log and its figures are the CPU time and GC log only.
+     */
+    static WorkerProcess start(Map<String, String> settings, String xmx, List<String> jvmFlags, boolean http)
+            throws IOException {
+        int port = http ? freePort() : 0;
         Path directory = Files.createTempDirectory("pgsink-bench-worker-");
         Properties properties = new Properties();
         properties.putAll(settings);
-        properties.put("http.port", Integer.toString(port));
+        if (http) {
+            properties.put("http.port", Integer.toString(port));
+        }
         Path config = directory.resolve("worker.properties");
         try (Writer writer = Files.newBufferedWriter(config)) {
             properties.store(writer, "pgsink bench worker");
@@ -97,6 +115,26 @@ final class WorkerProcess implements AutoCloseable {
         throw new IllegalStateException("the worker did not report healthy within " + timeout + logHint());
     }
 
+    /**
+     * Waits until the worker logs that it has started (connected, table checked, poll thread started: the moment
+     * /health turns 200), and then, if it serves HTTP, until /health answers. The log line is the same signal
+     * with and without the HTTP port, so runs with observability off and on start their clocks alike.
+     */
+    void awaitStarted(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Path log = directory.resolve("worker.log");
+        while (!Files.readString(log, StandardCharsets.UTF_8).contains(STARTED)) {
+            requireAlive();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the worker did not log that it started within " + timeout + logHint());
+            }
+            Thread.sleep(5);
+        }
+        if (http) {
+            awaitHealthy(timeout);
+        }
+    }
+
     /** Throws, pointing at the worker's log, if the worker has exited. */
     void requireAlive() {
         if (!process.isAlive()) {
@@ -131,6 +169,9 @@ final class WorkerProcess implements AutoCloseable {
 
     /** One line of the worker's progress, for the log while a measurement runs. */
     String progress() throws IOException, InterruptedException {
+        if (!http) {
+            return "no /metrics (observability off)";
+        }
         Map<String, Long> m = metrics();
         return String.format(
                 "written %,d, batch target %,d, last batch %,d, lag %,d, retries %d",
@@ -146,6 +187,9 @@ final class WorkerProcess implements AutoCloseable {
      * target, whose lanes' values are averaged as the worker's own stats do.
      */
     private Map<String, Long> metrics() throws IOException, InterruptedException {
+        if (!http) {
+            return Map.of();
+        }
         Map<String, Double> sums = new HashMap<>();
         Map<String, Integer> samples = new HashMap<>();
         for (String line : get("/metrics").body().split("\n")) {

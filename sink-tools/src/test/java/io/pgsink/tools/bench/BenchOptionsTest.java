@@ -38,7 +38,28 @@ class BenchOptionsTest {
     }
 
     @Test
+    void observabilityAndRowsChooseWhatThePipelineWorkersRunWithAndWhichRowsRun() {
+        assertThat(BenchCommand.parse(List.of()).observability()).isEqualTo(Observability.METRICS);
+        BenchOptions options =
+                BenchCommand.parse(List.of("--observability", "full", "--rows", "copy_adaptive_c1,debezium_c1"));
+
+        assertThat(options.observability()).isEqualTo(Observability.FULL);
+        assertThat(options.runs("copy_adaptive_c1")).isTrue();
+        assertThat(options.runs("debezium_c1")).isTrue();
+        assertThat(options.runs("copy_adaptive_c2")).isFalse();
+        assertThat(options.runs("row_by_row")).isFalse();
+        assertThat(BenchCommand.parse(List.of()).runs("row_by_row")).isTrue();
+        assertThat(BenchCommand.parse(List.of("--observability", "off")).observability())
+                .isEqualTo(Observability.OFF);
+        assertThat(BenchRun.rowNames()).contains("copy_adaptive_c1", "jdbc_batch", "debezium_c1");
+    }
+
+    @Test
     void rejectsBadOptionsWithAUsageSentence() {
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--observability", "tracing")))
+                .hasMessage("--observability takes off, metrics or full");
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--rows", "copy_adaptive_c9")))
+                .hasMessageStartingWith("--rows: no row copy_adaptive_c9; rows: jdbc_batch,");
         assertThatThrownBy(() -> BenchCommand.parse(List.of("--only", "speed")))
                 .hasMessage("--only takes throughput, latency or library");
         assertThatThrownBy(() -> BenchCommand.parse(List.of("--only")))
