@@ -44,7 +44,18 @@ class CrashLoopIT {
     @Test
     void workerKilledRepeatedlyMidStreamWritesEveryRecordExactlyOnce() throws Exception {
         SinkFixture f = new SinkFixture("crashloop", 4, true, DDL);
-        f.produceValues(0, RECORDS, CrashLoopIT::record);
+        // Records arrive in steps, each published while no worker runs, a little past the next kill moment: every
+        // restarted worker then has records of its own to write, however fast the killed one was (on an idle
+        // machine a worker could write everything before a late kill landed, and the restart had nothing to do).
+        List<Long> moments = new ArrayList<>(killMoments(new Random(SEED)));
+        moments.add(RECORDS * 85L / 100);
+        long[] produced = {0};
+        Runnable publishNext = () -> {
+            long upTo = moments.isEmpty() ? RECORDS : Math.min(RECORDS, moments.get(0) + RECORDS * 5L / 100);
+            f.produceValues(produced[0], upTo, CrashLoopIT::record);
+            produced[0] = upTo;
+        };
+        publishNext.run();
         // A static member id: a restarted worker takes its partitions back at once, where without one the group
         // waits for the dead member's session to time out (the last restart shows the difference).
         String[] settings = {
@@ -55,15 +66,18 @@ class CrashLoopIT {
 
         ChildJvm worker = f.childWorker(settings);
         try {
-            for (long rows : killMoments(new Random(SEED))) {
-                worker = killAfterAndRestart(f, worker, rows, settings, staticResumes);
+            for (int i = 0; i < KILLS; i++) {
+                long rows = moments.remove(0);
+                worker = killAfterAndRestart(f, worker, rows, publishNext, settings, staticResumes);
             }
             // One more kill, restarted without the id: the group waits for the dead member's session to expire.
             List<Resume> dynamic = new ArrayList<>();
+            long rows = moments.remove(0);
             worker = killAfterAndRestart(
                     f,
                     worker,
-                    RECORDS * 85L / 100,
+                    rows,
+                    publishNext,
                     new String[] {"kafka.consumer.session.timeout.ms", SESSION_TIMEOUT_MS},
                     dynamic);
             dynamicResume = dynamic.get(0);
@@ -114,15 +128,17 @@ class CrashLoopIT {
     }
 
     /**
-     * Kills the worker once the table holds {@code rows} rows, starts a new one and waits for its first row; adds
-     * the time from the restart to that row to {@code resumes}.
+     * Kills the worker once the table holds {@code rows} rows, publishes the next records, starts a new worker and
+     * waits for its first row; adds the time from the restart to that row to {@code resumes}.
      */
     private static ChildJvm killAfterAndRestart(
-            SinkFixture f, ChildJvm worker, long rows, String[] settings, List<Resume> resumes) throws Exception {
+            SinkFixture f, ChildJvm worker, long rows, Runnable publish, String[] settings, List<Resume> resumes)
+            throws Exception {
         await().atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> f.rowCount() >= rows);
         worker.kill();
+        publish.run();
         long restartedAt = System.currentTimeMillis();
         ChildJvm next = f.childWorker(settings);
         try {
