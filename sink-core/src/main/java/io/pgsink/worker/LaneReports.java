@@ -31,6 +31,9 @@ final class LaneReports implements WriteListener {
     private final String route;
     private final String table;
     private long startedNanos;
+    private int startedRecords;
+    private List<SinkEvent.OffsetRange> startedRanges = List.of();
+    private long startedBytes;
     private List<String> traceparents = List.of();
     private String trace;
 
@@ -81,6 +84,7 @@ final class LaneReports implements WriteListener {
     @Override
     public void started(long batchId, Batch batch, List<OffsetRanges.Range> offsets, TraceParent batchTrace) {
         startedNanos = System.nanoTime();
+        startedRecords = -1;
         if (!events.any()) {
             return;
         }
@@ -88,16 +92,11 @@ final class LaneReports implements WriteListener {
         traceparents = TraceParent.of(batch.records(), MAX_TRACEPARENTS).stream()
                 .map(TraceParent::header)
                 .toList();
+        startedRecords = batch.size();
+        startedRanges = eventRanges(offsets);
+        startedBytes = batch.bytes();
         events.onEvent(new SinkEvent.BatchStarted(
-                route,
-                table,
-                batchId,
-                eventRanges(offsets),
-                batch.size(),
-                batch.bytes(),
-                Instant.now(),
-                trace,
-                traceparents));
+                route, table, batchId, startedRanges, batch.size(), batch.bytes(), Instant.now(), trace, traceparents));
     }
 
     @Override
@@ -124,17 +123,22 @@ final class LaneReports implements WriteListener {
         if (!events.any()) {
             return;
         }
-        long bytes = 0;
+        // The whole batch committed (no partition moved while it was written; {@code records} are the owned ones of
+        // the batch started, so the same count means the same records): what started() saw stands.
+        boolean whole = records.size() == startedRecords;
+        long bytes = whole ? startedBytes : 0;
         long oldest = Long.MAX_VALUE;
         for (SinkRecord r : records) {
-            bytes += r.sizeInBytes();
+            if (!whole) {
+                bytes += r.sizeInBytes();
+            }
             oldest = Math.min(oldest, r.timestamp());
         }
         events.onEvent(new SinkEvent.BatchCommitted(
                 route,
                 table,
                 batchId,
-                ranges(records),
+                whole ? startedRanges : ranges(records),
                 written,
                 deadLettered,
                 skipped,

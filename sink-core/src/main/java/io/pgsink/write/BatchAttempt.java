@@ -179,11 +179,17 @@ final class BatchAttempt {
 
     /** Records of owned partitions. */
     int size() {
+        if (gone.isEmpty()) {
+            return records.size(); // every batch but one that lost a partition: no pass over the records
+        }
         return (int)
                 records.stream().filter(r -> !gone.contains(r.partitionRef())).count();
     }
 
     int deadLettered() {
+        if (gone.isEmpty()) {
+            return deadLettered.size();
+        }
         return (int) deadLettered.stream()
                 .filter(r -> !gone.contains(r.partitionRef()))
                 .count();
@@ -191,6 +197,9 @@ final class BatchAttempt {
 
     /** Records of owned partitions that the route's rules skip (counted among {@link #written}). */
     int skipped() {
+        if (gone.isEmpty()) {
+            return decoded.skipped().size();
+        }
         return (int) decoded.skipped().stream()
                 .filter(i -> !gone.contains(records.get(i).partitionRef()))
                 .count();

@@ -17,15 +17,42 @@ public final class OffsetRanges {
 
     /** In the order partitions first appear in {@code records}. */
     public static List<Range> of(List<SinkRecord> records) {
+        // Records come in runs per partition (one poll's records of a partition are adjacent): one map update per
+        // run, and no allocation per record.
         Map<PartitionRef, long[]> bounds = new LinkedHashMap<>();
+        SinkRecord run = null;
+        long first = 0;
+        long last = 0;
         for (SinkRecord r : records) {
-            long[] b = bounds.computeIfAbsent(r.partitionRef(), p -> new long[] {r.offset(), r.offset()});
-            b[0] = Math.min(b[0], r.offset());
-            b[1] = Math.max(b[1], r.offset());
+            if (run != null && (run.partition() != r.partition() || !run.topic().equals(r.topic()))) {
+                widen(bounds, run, first, last);
+                run = null;
+            }
+            if (run == null) {
+                run = r;
+                first = r.offset();
+                last = r.offset();
+            } else {
+                first = Math.min(first, r.offset());
+                last = Math.max(last, r.offset());
+            }
+        }
+        if (run != null) {
+            widen(bounds, run, first, last);
         }
         List<Range> ranges = new ArrayList<>(bounds.size());
         bounds.forEach((p, b) -> ranges.add(new Range(p.topic(), p.partition(), b[0], b[1])));
         return ranges;
+    }
+
+    private static void widen(Map<PartitionRef, long[]> bounds, SinkRecord run, long first, long last) {
+        long[] b = bounds.get(run.partitionRef());
+        if (b == null) {
+            bounds.put(run.partitionRef(), new long[] {first, last});
+        } else {
+            b[0] = Math.min(b[0], first);
+            b[1] = Math.max(b[1], last);
+        }
     }
 
     /** As a JSON array of {@code {"topic","partition","first","last"}} objects. */
