@@ -80,9 +80,14 @@ final class BatchEngine {
         return breaker.open();
     }
 
-    /** Waits out the breaker's open time (a writer that must not drop its batch waits instead of failing fast). */
+    /**
+     * Waits out what is left of the breaker's open time (a writer that must not drop its batch waits instead of
+     * failing fast), and at least the first retry delay, so a closed breaker is not polled in a tight loop.
+     */
     void awaitBreaker() throws InterruptedException {
-        retries.pause(1, settings.breakerOpenFor());
+        Duration left = breaker.untilProbe();
+        Duration least = retries.delay(1);
+        retries.pause(left.compareTo(least) > 0 ? left : least);
     }
 
     /** A session on a pooled connection, with the client's statement timeout. */

@@ -53,4 +53,12 @@ final class CircuitBreaker {
     synchronized boolean open() {
         return openUntil >= 0;
     }
+
+    /** How long until a probe may run: zero when closed or when the open time is over. */
+    synchronized Duration untilProbe() {
+        if (threshold == 0 || openUntil < 0) {
+            return Duration.ZERO;
+        }
+        return Duration.ofMillis(Math.max(0, openUntil - clock.millis()));
+    }
 }

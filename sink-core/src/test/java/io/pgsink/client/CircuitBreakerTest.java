@@ -95,4 +95,21 @@ class CircuitBreakerTest {
         }
         assertThat(breaker.allow()).isFalse();
     }
+
+    @Test
+    void tellsHowLongUntilAProbeMayRun() {
+        assertThat(breaker.untilProbe()).isZero();
+        breaker.failed();
+        breaker.failed();
+        breaker.failed();
+
+        assertThat(breaker.untilProbe()).isEqualTo(Duration.ofSeconds(10));
+        now = now.plusSeconds(4);
+        assertThat(breaker.untilProbe()).isEqualTo(Duration.ofSeconds(6));
+        now = now.plusSeconds(7);
+        assertThat(breaker.untilProbe()).isZero();
+        assertThat(breaker.allow()).isTrue(); // the probe
+        breaker.succeeded();
+        assertThat(breaker.untilProbe()).isZero();
+    }
 }
