@@ -38,6 +38,9 @@ import java.util.concurrent.TimeUnit;
 public final class BatchTracer implements SinkListener, AutoCloseable {
 
     private static final String SCOPE = "io.pgsink";
+    /** At most this long for the start-up export (an empty request) before the worker goes on without waiting. */
+    private static final long WARM_UP_SECONDS = 2;
+
     private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system.name");
     private static final AttributeKey<String> TABLE = AttributeKey.stringKey("db.collection.name");
     private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("pgsink.route");
@@ -59,10 +62,15 @@ public final class BatchTracer implements SinkListener, AutoCloseable {
         this.tracer = provider.get(SCOPE, Version.current());
     }
 
-    /** Exports over OTLP/HTTP to {@code endpoint} in the background (batched, never blocking a writer). */
+    /**
+     * Exports over OTLP/HTTP to {@code endpoint} in the background (batched, never blocking a writer). The exporter
+     * sends one empty request first, here, so that its HTTP client (some 400 classes) loads while the worker starts,
+     * not during its first batches; a collector that is down is logged by the exporter then, as it would be later.
+     */
     public static BatchTracer otlp(String endpoint) {
         OtlpHttpSpanExporter exporter =
                 OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build();
+        exporter.export(List.of()).join(WARM_UP_SECONDS, TimeUnit.SECONDS);
         return create(BatchSpanProcessor.builder(exporter).build());
     }
 

@@ -20,6 +20,7 @@ final class OtlpReceiver implements AutoCloseable {
     private final HttpServer server;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong empty = new AtomicLong();
 
     private OtlpReceiver(HttpServer server) {
         this.server = server;
@@ -38,6 +39,7 @@ final class OtlpReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + PATH;
     }
 
+    /** Requests that carried spans: an empty request (the worker's start-up export, which loads its HTTP client) is not counted. */
     long requests() {
         return requests.get();
     }
@@ -46,14 +48,20 @@ final class OtlpReceiver implements AutoCloseable {
         return bytes.get();
     }
 
+    /** Requests without spans. */
+    long emptyRequests() {
+        return empty.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!"POST".equals(exchange.getRequestMethod())) {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            bytes.addAndGet(drain(exchange.getRequestBody()));
-            requests.incrementAndGet();
+            long received = drain(exchange.getRequestBody());
+            bytes.addAndGet(received);
+            (received > 0 ? requests : empty).incrementAndGet();
             // An empty ExportTraceServiceResponse: every span accepted.
             exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
             exchange.sendResponseHeaders(200, -1);

@@ -6,6 +6,7 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.pgsink.app.BatchTracer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,22 @@ class OtlpReceiverTest {
                     .isTrue();
             assertThat(receiver.requests()).isEqualTo(1);
             assertThat(receiver.bytes()).isPositive();
+        }
+    }
+
+    @Test
+    void theWorkersTracerSendsOneEmptyRequestAtStartWhichIsNotAnExportOfSpans() throws Exception {
+        try (OtlpReceiver receiver = OtlpReceiver.start()) {
+            BatchTracer tracer = BatchTracer.otlp(receiver.endpoint());
+            try {
+                assertThat(receiver.emptyRequests())
+                        .as("the start-up request that loads the exporter's HTTP client")
+                        .isEqualTo(1);
+                assertThat(receiver.requests()).isZero();
+            } finally {
+                tracer.close();
+            }
+            assertThat(receiver.requests()).as("no span was exported").isZero();
         }
     }
 }
