@@ -256,7 +256,8 @@ public final class ConfigCatalog {
                     "set an OTLP/HTTP traces URL like http://otel-collector:4318/v1/traces"),
             null,
             "OTLP/HTTP endpoint that receives a span per batch write, linked to the records' traceparent contexts;"
-                    + " unset turns tracing off.");
+                    + " unset turns tracing off. The worker sends it one empty request at start (waiting up to 2 s),"
+                    + " so that the exporter loads then rather than during the first batches.");
 
     private static final List<ConfigKey<?>> KEYS = List.of(
             BOOTSTRAP_SERVERS,
