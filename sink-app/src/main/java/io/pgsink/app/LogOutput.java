@@ -8,6 +8,7 @@ import io.pgsink.config.LogFormat;
 import java.net.URL;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Applies {@code log.format} once the config has been read, by configuring logback again from pgsink's
@@ -20,6 +21,18 @@ final class LogOutput {
     static final String FORMAT_PROPERTY = "PGSINK_LOG_FORMAT";
 
     private LogOutput() {}
+
+    /**
+     * Sends what libraries log through {@code java.util.logging} (pgjdbc, the OpenTelemetry exporter, the JDK's
+     * HTTP client) to the same output as the rest, in the same format: without it their warnings go to stderr as
+     * plain text, which breaks a JSON log's one object per line. Idempotent.
+     */
+    static synchronized void bridgeJavaUtilLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
 
     /** @return whether the output changed */
     static boolean use(LogFormat format) {

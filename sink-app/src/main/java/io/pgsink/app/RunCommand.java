@@ -72,6 +72,7 @@ final class RunCommand implements Callable<Integer> {
             return Cli.EXIT_CONFIG;
         }
         LogOutput.use(config.observability().logFormat());
+        LogOutput.bridgeJavaUtilLogging();
         LOG.info("starting with {}", config);
         SinkWorker worker;
         // Metrics only where they are served: without http.port the worker runs without the adapter.

@@ -49,4 +49,23 @@ class LogOutputTest {
     void textFormatIsTheDefaultAndSwitchingToItAgainChangesNothing() {
         assertThat(LogOutput.use(LogFormat.TEXT)).isFalse();
     }
+
+    @Test
+    void javaUtilLoggingWarningsComeOutAsJsonLinesToo() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+
+        assertThat(LogOutput.use(LogFormat.JSON)).isTrue();
+        LogOutput.bridgeJavaUtilLogging();
+        java.util.logging.Logger.getLogger("io.opentelemetry.exporter.internal.http.HttpExporter")
+                .warning("Failed to export spans. The request could not be executed.");
+        java.util.logging.Logger.getLogger("org.postgresql.test").fine("below the level: not written");
+
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(1);
+        JsonNode line = new ObjectMapper().readTree(lines.get(0));
+        assertThat(line.path("level").asText()).isEqualTo("WARN");
+        assertThat(line.path("loggerName").asText()).isEqualTo("io.opentelemetry.exporter.internal.http.HttpExporter");
+        assertThat(line.path("formattedMessage").asText()).startsWith("Failed to export spans");
+    }
 }

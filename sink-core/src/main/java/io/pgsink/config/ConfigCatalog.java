@@ -247,7 +247,8 @@ public final class ConfigCatalog {
             ValueType.choice(LogFormat.class),
             "text",
             "Log lines as text, or as one JSON object per line whose fields include the batch's route, table,"
-                    + " partitions, offsets, batch_id and trace_id.");
+                    + " partitions, offsets, batch_id and trace_id. Libraries that log through java.util.logging"
+                    + " (pgjdbc, the OpenTelemetry exporter) are written the same way.");
     static final ConfigKey<String> TRACING_OTLP_ENDPOINT = ConfigKey.optional(
             "tracing.otlp.endpoint",
             ValueType.text(
