@@ -22,28 +22,11 @@ public record Batch(List<SinkRecord> records, long bytes, boolean cutBySize) {
         return records.size();
     }
 
-    /** The highest offset per partition in this batch. */
+    /** The highest offset per partition in this batch, in the order partitions first appear. */
     public Map<PartitionRef, Long> lastOffsets() {
         Map<PartitionRef, Long> last = new LinkedHashMap<>();
-        // Records come in runs per partition (one poll's records of a partition are adjacent): one map update per
-        // run, not per record.
-        SinkRecord run = null;
-        long runMax = 0;
-        for (SinkRecord record : records) {
-            if (run != null
-                    && (run.partition() != record.partition() || !run.topic().equals(record.topic()))) {
-                last.merge(run.partitionRef(), runMax, Math::max);
-                run = null;
-            }
-            if (run == null) {
-                run = record;
-                runMax = record.offset();
-            } else {
-                runMax = Math.max(runMax, record.offset());
-            }
-        }
-        if (run != null) {
-            last.merge(run.partitionRef(), runMax, Math::max);
+        for (OffsetRanges.Range range : OffsetRanges.of(records)) {
+            last.put(new PartitionRef(range.topic(), range.partition()), range.last());
         }
         return last;
     }

@@ -2,10 +2,10 @@ package io.pgsink.worker;
 
 import io.pgsink.SinkEvent;
 import io.pgsink.batch.Batch;
+import io.pgsink.batch.OffsetRanges;
 import io.pgsink.deadletter.Rejection;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TraceParent;
-import io.pgsink.write.OffsetRanges;
 import io.pgsink.write.WriteListener;
 import java.time.Duration;
 import java.time.Instant;

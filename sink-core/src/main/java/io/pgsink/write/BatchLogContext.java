@@ -1,5 +1,6 @@
 package io.pgsink.write;
 
+import io.pgsink.batch.OffsetRanges;
 import io.pgsink.model.TraceParent;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,6 +1,7 @@
 package io.pgsink.write;
 
 import io.pgsink.batch.Batch;
+import io.pgsink.batch.OffsetRanges;
 import io.pgsink.deadletter.DeadLetterException;
 import io.pgsink.deadletter.DeadLetterSink;
 import io.pgsink.deadletter.Rejection;

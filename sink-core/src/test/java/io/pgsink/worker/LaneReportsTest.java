@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsink.SinkEvent;
 import io.pgsink.batch.Batch;
+import io.pgsink.batch.OffsetRanges;
 import io.pgsink.model.SinkRecord;
 import io.pgsink.model.TraceParent;
-import io.pgsink.write.OffsetRanges;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;

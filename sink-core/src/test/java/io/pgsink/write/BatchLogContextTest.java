@@ -2,6 +2,7 @@ package io.pgsink.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgsink.batch.OffsetRanges;
 import io.pgsink.model.TraceParent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.pgsink.write;
+package io.pgsink.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

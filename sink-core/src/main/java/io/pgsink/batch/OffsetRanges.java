@@ -1,4 +1,4 @@
-package io.pgsink.write;
+package io.pgsink.batch;
 
 import io.pgsink.model.PartitionRef;
 import io.pgsink.model.SinkRecord;
@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The first and last offset of each partition's records in a batch, for events and the audit trail. */
+/** The first and last offset of each partition's records in a batch: its last offsets, events and the audit trail. */
 public final class OffsetRanges {
 
     /** One partition's records in a batch: offsets {@code first} to {@code last}, both included. */
@@ -56,7 +56,7 @@ public final class OffsetRanges {
     }
 
     /** As a JSON array of {@code {"topic","partition","first","last"}} objects. */
-    static String json(List<Range> ranges) {
+    public static String json(List<Range> ranges) {
         StringBuilder json = new StringBuilder("[");
         for (Range r : ranges) {
             if (json.length() > 1) {
