@@ -1,5 +1,6 @@
 package io.pgsink.tools.bench;
 
+import io.pgsink.tools.JvmLauncher;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.ServerSocket;
@@ -73,29 +74,15 @@ final class WorkerProcess implements AutoCloseable {
             properties.store(writer, "pgsink bench worker");
         }
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + xmx,
-                "-Xlog:gc:file=" + directory.resolve("gc.log") + ":time,uptime"));
+                JvmLauncher.java(), "-Xmx" + xmx, "-Xlog:gc:file=" + directory.resolve("gc.log") + ":time,uptime"));
         command.addAll(jvmFlags);
-        command.addAll(launcher());
+        command.addAll(JvmLauncher.launcher());
         command.addAll(List.of("run", "--config", config.toString()));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("worker.log").toFile())
                 .start();
         return new WorkerProcess(process, directory, port, xmx);
-    }
-
-    /**
-     * {@code -jar pgsink-tools.jar} when this JVM runs from the tools jar (its {@code run} is the worker's), the same
-     * classpath and the worker's main class otherwise.
-     */
-    private static List<String> launcher() {
-        String classpath = System.getProperty("java.class.path");
-        if (classpath.endsWith(".jar") && !classpath.contains(java.io.File.pathSeparator)) {
-            return List.of("-jar", classpath);
-        }
-        return List.of("-cp", classpath, "io.pgsink.app.Main");
     }
 
     /** Waits until /health answers 200: the worker has connected, checked the table and started polling. */

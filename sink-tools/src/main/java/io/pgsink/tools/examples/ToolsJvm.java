@@ -1,12 +1,12 @@
 package io.pgsink.tools.examples;
 
+import io.pgsink.tools.JvmLauncher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +26,8 @@ final class ToolsJvm implements AutoCloseable {
     }
 
     static ToolsJvm start(List<String> args, PrintStream out, String prefix) throws IOException {
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        command.addAll(WorkerJvm.launcher());
+        List<String> command = new ArrayList<>(List.of(JvmLauncher.java(), "-Xmx512m"));
+        command.addAll(JvmLauncher.launcher());
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Thread relay = new Thread(() -> relay(process, out, prefix), "relay-" + process.pid());

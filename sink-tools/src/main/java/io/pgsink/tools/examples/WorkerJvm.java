@@ -1,6 +1,6 @@
 package io.pgsink.tools.examples;
 
-import java.io.File;
+import io.pgsink.tools.JvmLauncher;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -34,24 +34,14 @@ final class WorkerJvm implements AutoCloseable {
         try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             properties.store(writer, "pgsink example worker");
         }
-        List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
-        command.addAll(launcher());
+        List<String> command = new ArrayList<>(List.of(JvmLauncher.java(), "-Xmx256m"));
+        command.addAll(JvmLauncher.launcher());
         command.addAll(List.of("run", "--config", config.toString()));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("worker.log").toFile())
                 .start();
         return new WorkerJvm(process, directory);
-    }
-
-    /** {@code -jar pgsink-tools.jar} when running from the tools jar, the same classpath and main class otherwise. */
-    static List<String> launcher() {
-        String classpath = System.getProperty("java.class.path");
-        if (classpath.endsWith(".jar") && !classpath.contains(File.pathSeparator)) {
-            return List.of("-jar", classpath);
-        }
-        return List.of("-cp", classpath, "io.pgsink.app.Main");
     }
 
     long pid() {
